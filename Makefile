@@ -1,0 +1,43 @@
+# The two commands a person needs are `make demo` and `make test`; see README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DB := .demo/pulsewire.duckdb
+SHARED ?= ../shared/data
+
+.PHONY: demo test bench lint bundle clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# One stamp per extra, rebuilt when pyproject.toml changes.
+$(VENV)/.run: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.run
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+demo: $(VENV)/.run
+	rm -rf .demo
+	$(BIN)/pulsewire ingest --db $(DEMO_DB)
+	$(BIN)/pulsewire status --db $(DEMO_DB)
+
+test: $(VENV)/.dev
+	$(BIN)/pytest -q
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py --shared $(SHARED) --out BENCHMARKS.md
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/mypy src
+
+bundle: $(VENV)/.run
+	$(BIN)/python scripts/bundle.py --shared $(SHARED) --out src/pulsewire/data
+
+clean:
+	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,244 @@
+"""The `pulsewire` command: typer for arguments, rich for everything a person reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import platformdirs
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from pulsewire.analysis import freshness
+from pulsewire.errors import PulsewireError
+from pulsewire.ingest import IngestReport, ingest
+from pulsewire.sources import bundled_data
+from pulsewire.store import Store
+
+app = typer.Typer(
+    name="pulsewire",
+    help="An automated market desk: validated data in, scored and sourced analysis out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+def default_db() -> Path:
+    """Return the store used when neither --db nor PULSEWIRE_DB names one."""
+    return platformdirs.user_data_path("pulsewire") / "pulsewire.duckdb"
+
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar="PULSEWIRE_DB",
+        help="DuckDB store file [default: the user data dir; env PULSEWIRE_DB].",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+@contextmanager
+def _one_line_errors() -> Iterator[None]:
+    """Turn any error into one line and a hint on stderr, with a non-zero exit code."""
+    try:
+        yield
+    except PulsewireError as e:
+        err.print(Text.assemble(("error: ", "bold red"), str(e)))
+        if e.hint:
+            err.print(Text.assemble(("hint: ", "bold"), e.hint))
+        raise typer.Exit(1) from e
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as e:
+        if os.environ.get("PULSEWIRE_DEBUG"):
+            raise
+        err.print(Text.assemble(("error: ", "bold red"), f"unexpected {type(e).__name__}: {e}"))
+        err.print(Text.assemble(("hint: ", "bold"), "rerun with PULSEWIRE_DEBUG=1 for a traceback"))
+        raise typer.Exit(2) from e
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _print_json(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+
+
+def _ingest_summary(report: IngestReport) -> dict[str, Any]:
+    before, after = report.before, report.after
+    return {
+        "files_written": [
+            {"file": b.origin, "kind": b.kind, "rows": b.rows, "sha256": b.sha256}
+            for b in report.written
+        ],
+        "files_unchanged": list(report.unchanged),
+        "added": {
+            "bars": after.bars - before.bars,
+            "news": after.news - before.news,
+            "calendar_events": after.calendar_events - before.calendar_events,
+        },
+        "totals": {
+            "symbols": after.symbols,
+            "bars": after.bars,
+            "news": after.news,
+            "calendar_events": after.calendar_events,
+        },
+        "notes": list(report.notes),
+    }
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files, folders or feed URLs [default: the bundled data]."),
+    ] = None,
+    db: DbOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Re-apply files already ingested.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Validate price, news and calendar files and write them to the store in one transaction."""
+    with _one_line_errors():
+        locations = paths or [bundled_data()]
+        store_path = db or default_db()
+        with (
+            Store.open(store_path) as store,
+            Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[file]}", style="dim"),
+                TimeElapsedColumn(),
+                console=err,
+                transient=as_json,
+            ) as progress,
+        ):
+            task = progress.add_task("validating", total=None, file="")
+
+            def advance(location: str, total: int) -> None:
+                progress.update(task, total=total, advance=1, file=Path(location).name)
+
+            report = ingest(locations, store, _now(), force=force, on_file=advance)
+            progress.update(task, description="written", file="")
+        summary = _ingest_summary(report)
+        if as_json:
+            _print_json({"store": str(store_path), **summary})
+            return
+        added, totals = summary["added"], summary["totals"]
+        out.print(
+            f"[bold green]ingested[/] {len(report.written)} files, "
+            f"{len(report.unchanged)} unchanged: "
+            f"+{added['bars']:,} bars, +{added['news']:,} news, "
+            f"+{added['calendar_events']:,} calendar events"
+        )
+        out.print(
+            f"store {store_path}: {totals['symbols']} symbols, {totals['bars']:,} bars, "
+            f"{totals['news']:,} news, {totals['calendar_events']:,} calendar events"
+        )
+        for note in report.notes:
+            err.print(Text.assemble(("note: ", "bold yellow"), note))
+
+
+@app.command("status")
+def status_command(
+    db: DbOption = None,
+    asof: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--asof",
+            help="Judge freshness as of this UTC time (YYYY-MM-DD[THH:MM]) [default: now].",
+            formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show each series' first and last bar, bar count, and whether it is current."""
+    with _one_line_errors():
+        store_path = db or default_db()
+        now = _now() if asof is None else asof.replace(tzinfo=dt.UTC)
+        with Store.open(store_path, read_only=True) as store:
+            series = store.coverage()
+            counts = store.counts()
+        fresh = [freshness(s.symbol, s.last, now) for s in series]
+        if as_json:
+            _print_json(
+                {
+                    "store": str(store_path),
+                    "asof": now.isoformat(),
+                    "series": [
+                        {
+                            "symbol": s.symbol,
+                            "calendar": f.calendar,
+                            "first": s.first.isoformat(),
+                            "last": s.last.isoformat(),
+                            "bars": s.bars,
+                            "current": f.current,
+                            "expected_last": f.expected.isoformat(),
+                            "sessions_behind": f.sessions_behind,
+                        }
+                        for s, f in zip(series, fresh, strict=True)
+                    ],
+                    "news": counts.news,
+                    "calendar_events": counts.calendar_events,
+                }
+            )
+            return
+        table = Table(
+            title=f"pulsewire store as of {now:%Y-%m-%d %H:%M} UTC",
+            caption=f"{store_path} · {counts.news:,} news · "
+            f"{counts.calendar_events:,} calendar events",
+        )
+        for header in ("Symbol", "Calendar", "First", "Last", "Bars", "Expected", "Status"):
+            table.add_column(header, justify="right" if header == "Bars" else "left")
+        for s, f in zip(series, fresh, strict=True):
+            state = (
+                Text("current", style="green")
+                if f.current
+                else Text(f"stale, {f.sessions_behind} behind", style="yellow")
+            )
+            table.add_row(
+                Text(s.symbol),
+                f.calendar,
+                s.first.isoformat(),
+                s.last.isoformat(),
+                f"{s.bars:,}",
+                f.expected.isoformat(),
+                state,
+            )
+        out.print(table)
+        stale = sum(not f.current for f in fresh)
+        if stale:
+            out.print(
+                f"[yellow]{stale} of {len(series)} series are stale[/]: their last bar is older "
+                "than the last complete session of their calendar (Expected)."
+            )
+
+
+def main() -> None:
+    """Entry point of the `pulsewire` console script."""
+    app()

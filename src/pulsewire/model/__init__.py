@@ -1,0 +1,27 @@
+"""The desk's shared vocabulary: typed records that check their own invariants. No I/O."""
+
+from pulsewire.model.bar import BAR_SCHEMA, PRICE_FIELDS, Bar, Problem, first_bar_problem
+from pulsewire.model.batch import Batch, BatchKind
+from pulsewire.model.calendar import CALENDAR_SCHEMA, IMPORTANCE_LEVELS, CalendarEvent
+from pulsewire.model.news import NEWS_SCHEMA, NewsItem, news_id
+from pulsewire.model.symbols import ALWAYS_OPEN, XNYS, calendar_for, check_symbol
+
+__all__ = [
+    "ALWAYS_OPEN",
+    "BAR_SCHEMA",
+    "CALENDAR_SCHEMA",
+    "IMPORTANCE_LEVELS",
+    "NEWS_SCHEMA",
+    "PRICE_FIELDS",
+    "XNYS",
+    "Bar",
+    "Batch",
+    "BatchKind",
+    "CalendarEvent",
+    "NewsItem",
+    "Problem",
+    "calendar_for",
+    "check_symbol",
+    "first_bar_problem",
+    "news_id",
+]

@@ -1,0 +1,40 @@
+"""Symbols and the trading calendar each one keeps."""
+
+from __future__ import annotations
+
+import re
+
+from pulsewire.errors import DataError
+
+XNYS = "XNYS"
+"""New York Stock Exchange sessions (exchange-calendars code): the ETFs and VIX."""
+
+ALWAYS_OPEN = "24/7"
+"""Every calendar day is a session (UTC days): crypto pairs."""
+
+_SYMBOL = re.compile(r"[A-Za-z0-9^][A-Za-z0-9.^=_-]{0,31}")
+_CRYPTO_QUOTES = ("-USD", "-USDT", "-EUR", "-BTC")
+
+
+def check_symbol(symbol: str) -> str:
+    """Return `symbol` if it looks like a ticker, else raise `DataError`.
+
+    Symbols come from file names and feeds, so they are checked before they are
+    stored: letters, digits and ``. ^ = _ -``, at most 32 characters.
+    """
+    if not _SYMBOL.fullmatch(symbol):
+        raise DataError(
+            "symbol",
+            symbol,
+            f"{symbol!r} is not a ticker (letters, digits and . ^ = _ -, at most 32 characters)",
+        )
+    return symbol
+
+
+def calendar_for(symbol: str) -> str:
+    """Return the calendar a symbol trades on: `ALWAYS_OPEN` for crypto pairs, else `XNYS`.
+
+    Crypto pairs are quoted Yahoo-style as BASE-QUOTE (``BTC-USD``); every other bundled
+    symbol (US-listed ETFs and the VIX index) follows the NYSE calendar.
+    """
+    return ALWAYS_OPEN if symbol.upper().endswith(_CRYPTO_QUOTES) else XNYS

@@ -1,0 +1,232 @@
+"""Read a file's bytes into columns, and parse columns with errors that point at a line.
+
+Every tabular source (CSV, Parquet, JSONL) goes through here, so a bad cell is reported
+the same way whatever the format: ``file:line: field: what is wrong``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal, NoReturn
+
+import polars as pl
+
+from pulsewire.errors import SourceError
+from pulsewire.model import Problem
+
+TableFormat = Literal["csv", "parquet", "jsonl"]
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A file read as columns (text formats: all strings), with its origin and digest.
+
+    Row ``i`` of a CSV is on line ``i + 2`` (after the header), of a JSONL file on line
+    ``i + 1``; a Parquet file has no lines, so its rows are reported as ``row i+1``.
+    """
+
+    origin: str
+    sha256: str
+    frame: pl.DataFrame
+    first_line: int | None
+
+    def error(self, problem: Problem) -> SourceError:
+        """Return the `SourceError` that locates `problem` in this file."""
+        if self.first_line is None:
+            return SourceError(
+                self.origin,
+                problem.row + 1,
+                problem.field,
+                problem.value,
+                problem.reason,
+                line_label="row ",
+            )
+        return SourceError(
+            self.origin, self.first_line + problem.row, problem.field, problem.value, problem.reason
+        )
+
+    def raise_first(self, problems: Iterable[Problem | None]) -> None:
+        """Raise the error of the earliest problem, if there is one."""
+        found = [p for p in problems if p is not None]
+        if found:
+            raise self.error(min(found, key=lambda p: p.row))
+
+
+def file_error(origin: str, reason: str, hint: str = "") -> NoReturn:
+    """Raise a `SourceError` about a whole file."""
+    raise SourceError(origin, None, None, None, reason, hint=hint)
+
+
+def read_table(origin: str, data: bytes, fmt: TableFormat) -> RawTable:
+    """Return the columns of a CSV, Parquet or JSONL file given as bytes.
+
+    Raises
+    ------
+    SourceError
+        If the file is empty, has no rows, or cannot be parsed in its format.
+    """
+    if not data.strip():
+        file_error(origin, "empty file", "expected a header line and at least one row")
+    digest = hashlib.sha256(data).hexdigest()
+    if fmt == "jsonl":
+        return _read_jsonl(origin, digest, data)
+    try:
+        if fmt == "csv":
+            frame = pl.read_csv(io.BytesIO(data), infer_schema=False)
+        else:
+            frame = pl.read_parquet(io.BytesIO(data))
+    except (pl.exceptions.PolarsError, OSError) as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise SourceError(origin, None, None, None, f"not a readable {fmt} file: {first}") from e
+    if frame.height == 0:
+        file_error(origin, "no rows after the header", "the file holds column names only")
+    return RawTable(origin, digest, frame, 2 if fmt == "csv" else None)
+
+
+def _read_jsonl(origin: str, digest: str, data: bytes) -> RawTable:
+    records: list[dict[str, object]] = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        file_error(origin, f"not UTF-8 text ({e.reason} at byte {e.start})")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            raise SourceError(origin, number, None, None, "empty line")
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise SourceError(
+                origin, number, None, line[:80], f"not JSON ({e.msg} at column {e.colno})"
+            ) from e
+        if not isinstance(record, dict):
+            raise SourceError(
+                origin, number, None, record, f"expected a JSON object, got {type(record).__name__}"
+            )
+        records.append(record)
+    columns = sorted({key for record in records for key in record})
+    for number, record in enumerate(records, start=1):
+        for key, value in record.items():
+            if value is not None and not isinstance(value, str):
+                raise SourceError(
+                    origin, number, key, value, f"expected text, got {type(value).__name__}"
+                )
+    frame = pl.DataFrame(
+        {key: [record.get(key) for record in records] for key in columns},
+        schema=dict.fromkeys(columns, pl.String()),
+    )
+    return RawTable(origin, digest, frame, 1)
+
+
+def require_columns(table: RawTable, required: Sequence[str]) -> None:
+    """Raise if a required column is missing, naming the column it was probably meant to be."""
+    present = table.frame.columns
+    missing = [name for name in required if name not in present]
+    if not missing:
+        return
+    name = missing[0]
+    unknown = [c for c in present if c not in required]
+    guess = difflib.get_close_matches(name, unknown, n=1, cutoff=0.5) or [
+        c for c in unknown if c.strip().lower() == name
+    ]
+    where = f" (found {guess[0]!r}: column names are exact and lower case)" if guess else ""
+    raise SourceError(
+        table.origin,
+        1 if table.first_line == 2 else None,
+        name,
+        None,
+        f"missing column{where}",
+        hint=f"expected columns: {', '.join(required)}",
+    )
+
+
+def _blank(raw: pl.Series) -> pl.Series:
+    return raw.is_null() | (raw.str.strip_chars() == "")
+
+
+def _first(mask: pl.Series) -> int | None:
+    rows = mask.fill_null(False).arg_true()
+    return int(rows[0]) if rows.len() else None
+
+
+def _missing(table: RawTable, column: str, required: bool) -> Problem | None:
+    raw = table.frame[column]
+    blank = _blank(raw) if raw.dtype == pl.String else raw.is_null()
+    row = _first(blank) if required else None
+    return None if row is None else Problem(row, column, None, "missing value")
+
+
+def parse_column(
+    table: RawTable, column: str, dtype: pl.DataType, *, required: bool = True
+) -> tuple[pl.Series, Problem | None]:
+    """Parse one column to `dtype`: numbers, ISO dates (YYYY-MM-DD), times (HH:MM) or text.
+
+    Blank cells become null; with `required` they are a problem. Returns the parsed
+    column and the first problem in it (a missing or unparseable cell), if any.
+    """
+    raw = table.frame[column]
+    missing = _missing(table, column, required)
+    if raw.dtype != pl.String:
+        try:
+            parsed = raw.cast(dtype)
+        except pl.exceptions.PolarsError:
+            return raw, Problem(0, column, None, f"column of {raw.dtype} where {dtype} is expected")
+        return parsed, missing
+    text = raw.str.strip_chars().replace("", None)
+    if dtype == pl.Float64:
+        parsed = text.cast(pl.Float64, strict=False)
+        expected = "a number"
+    elif dtype == pl.Date:
+        parsed = text.str.to_date("%Y-%m-%d", strict=False)
+        expected = "a date (YYYY-MM-DD)"
+    elif dtype == pl.Time:
+        parsed = text.str.to_time("%H:%M", strict=False)
+        expected = "a time (HH:MM, UTC)"
+    else:
+        return text, missing
+    bad_row = _first(parsed.is_null() & text.is_not_null())
+    bad = None
+    if bad_row is not None:
+        value = raw[bad_row]
+        bad = Problem(bad_row, column, value, f"{value!r} is not {expected}")
+    return parsed, min((p for p in (missing, bad) if p), key=lambda p: p.row, default=None)
+
+
+def parse_timestamps(table: RawTable, column: str) -> tuple[pl.Series, Problem | None]:
+    """Parse ISO 8601 timestamps with a zone (``2026-02-02T19:45:00Z``) to UTC.
+
+    A timestamp without a zone is a problem: the desk never guesses which clock a
+    headline was stamped with.
+    """
+    raw = table.frame[column]
+    missing = _missing(table, column, required=True)
+    utc = pl.Datetime("us", "UTC")
+    if isinstance(raw.dtype, pl.Datetime):
+        if raw.dtype.time_zone is None:
+            return raw, Problem(0, column, None, "timestamps have no time zone")
+        return raw.dt.convert_time_zone("UTC").cast(utc), missing
+    values: list[dt.datetime | None] = []
+    bad: Problem | None = None
+    for row, text in enumerate(raw.to_list()):
+        stamp = None
+        if text is not None and text.strip():
+            try:
+                stamp = dt.datetime.fromisoformat(text.strip())
+            except ValueError:
+                bad = bad or Problem(row, column, text, f"{text!r} is not an ISO 8601 time")
+            else:
+                if stamp.tzinfo is None:
+                    bad = bad or Problem(
+                        row, column, text, f"{text!r} has no time zone (add Z or +00:00)"
+                    )
+                    stamp = None
+                else:
+                    stamp = stamp.astimezone(dt.UTC)
+        values.append(stamp)
+    first = min((p for p in (missing, bad) if p), key=lambda p: p.row, default=None)
+    return pl.Series(column, values, dtype=utc), first

@@ -1,0 +1,242 @@
+"""`Store`: the DuckDB file that holds bars, news, calendar events and the ingest log.
+
+This is the only module that speaks SQL. Every write is one transaction: a batch lands
+whole or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+import duckdb
+import polars as pl
+
+from pulsewire.errors import StoreBusyError, StoreError
+from pulsewire.model import Batch
+
+_LOCK_HOLDER = re.compile(r"PID (\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesCoverage:
+    """What the store holds of one symbol's series."""
+
+    symbol: str
+    first: dt.date
+    last: dt.date
+    bars: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCounts:
+    """Row counts of every table, for status lines and idempotence checks."""
+
+    symbols: int
+    bars: int
+    news: int
+    calendar_events: int
+    ingests: int
+
+
+def _open_error(path: Path, error: duckdb.Error) -> StoreError:
+    message = str(error)
+    if "lock" in message.lower():
+        holder = _LOCK_HOLDER.search(message)
+        who = f" (PID {holder.group(1)})" if holder else ""
+        return StoreBusyError(
+            f"store is busy: another process{who} is writing to {path}",
+            hint="wait for it to finish, or pass --db to use another store",
+        )
+    return StoreError(f"cannot open store {path}: {message.splitlines()[0]}")
+
+
+class Store:
+    """A pulsewire store in one DuckDB file; use as a context manager."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self._con = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path, *, read_only: bool = False) -> Self:
+        """Open (or create, unless `read_only`) the store at `path`.
+
+        Raises
+        ------
+        StoreBusyError
+            If another process holds the file's lock.
+        StoreError
+            If the file is missing (read-only) or is not a DuckDB database.
+        """
+        if read_only and not path.exists():
+            raise StoreError(f"no store at {path}", hint="run `pulsewire ingest` first")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as e:
+            raise _open_error(path, e) from e
+        store = cls(connection, path)
+        if not read_only:
+            schema = resources.files("pulsewire.store").joinpath("schema.sql").read_text()
+            connection.execute(schema)
+        return store
+
+    def close(self) -> None:
+        """Release the file and its lock."""
+        self._con.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def known_digests(self) -> set[str]:
+        """Return the sha256 of every file already ingested."""
+        rows = self._con.execute("SELECT DISTINCT sha256 FROM ingest_log").fetchall()
+        return {row[0] for row in rows}
+
+    def write(self, batches: Sequence[Batch], ts_ingest: dt.datetime) -> None:
+        """Write validated batches in one transaction, replacing records with the same key.
+
+        Bars are keyed by (symbol, date), news by `news_id` (a news item is immutable:
+        the first copy stored is kept), events by (date, event, country). On any error
+        the store is left exactly as it was.
+        """
+        if not batches:
+            return
+        con = self._con
+        con.begin()
+        try:
+            self._write_bars([b.frame for b in batches if b.kind == "bars"])
+            self._write_news([b.frame for b in batches if b.kind == "news"], ts_ingest)
+            self._write_calendar([b.frame for b in batches if b.kind == "calendar"])
+            log = pl.DataFrame(
+                {
+                    "file": [b.origin for b in batches],
+                    "kind": [b.kind for b in batches],
+                    "sha256": [b.sha256 for b in batches],
+                    "rows": [b.rows for b in batches],
+                    "ts_ingest": [ts_ingest] * len(batches),
+                },
+                schema_overrides={"rows": pl.Int64(), "ts_ingest": pl.Datetime("us", "UTC")},
+            )
+            con.register("incoming_log", log)
+            con.execute("INSERT INTO ingest_log SELECT * FROM incoming_log")
+            con.commit()
+        except duckdb.Error as e:
+            con.rollback()
+            raise StoreError(f"write to {self.path} failed: {str(e).splitlines()[0]}") from e
+        except BaseException:
+            con.rollback()
+            raise
+        finally:
+            for name in ("incoming_bars", "incoming_news", "incoming_calendar", "incoming_log"):
+                con.unregister(name)
+
+    def _write_bars(self, frames: list[pl.DataFrame]) -> None:
+        if not frames:
+            return
+        incoming = pl.concat(frames).unique(["symbol", "date"], keep="last", maintain_order=True)
+        self._con.register("incoming_bars", incoming)
+        # Rewrite the table in (symbol, date) order rather than append: appends would
+        # interleave symbols and every one-symbol read would touch every row group.
+        self._con.execute(
+            """
+            CREATE TABLE bars_next AS
+            SELECT * FROM (
+                SELECT * FROM bars ANTI JOIN incoming_bars USING (symbol, date)
+                UNION ALL
+                SELECT symbol, date, open, high, low, close, adj_close, volume FROM incoming_bars
+            ) ORDER BY symbol, date;
+            DROP TABLE bars;
+            ALTER TABLE bars_next RENAME TO bars;
+            """
+        )
+
+    def _write_news(self, frames: list[pl.DataFrame], ts_ingest: dt.datetime) -> None:
+        if not frames:
+            return
+        incoming = pl.concat(frames).unique("news_id", keep="first", maintain_order=True)
+        self._con.register("incoming_news", incoming)
+        self._con.execute(
+            """
+            INSERT INTO news
+            SELECT news_id, ts_event, title, summary, source, url, origin, $ts_ingest
+            FROM incoming_news
+            ON CONFLICT (news_id) DO NOTHING
+            """,
+            {"ts_ingest": ts_ingest},
+        )
+
+    def _write_calendar(self, frames: list[pl.DataFrame]) -> None:
+        if not frames:
+            return
+        incoming = pl.concat(frames).unique(
+            ["date", "event", "country"], keep="last", maintain_order=True
+        )
+        self._con.register("incoming_calendar", incoming)
+        self._con.execute(
+            """
+            INSERT OR REPLACE INTO calendar_events
+            SELECT date, time_utc, event, country, importance FROM incoming_calendar
+            """
+        )
+
+    def counts(self) -> StoreCounts:
+        """Return the row count of every table."""
+        (row,) = self._con.execute(
+            """
+            SELECT (SELECT count(DISTINCT symbol) FROM bars), (SELECT count(*) FROM bars),
+                   (SELECT count(*) FROM news), (SELECT count(*) FROM calendar_events),
+                   (SELECT count(*) FROM ingest_log)
+            """
+        ).fetchall()
+        return StoreCounts(*row)
+
+    def coverage(self) -> list[SeriesCoverage]:
+        """Return, per symbol, its first and last bar and how many bars it has."""
+        rows = self._con.execute(
+            """
+            SELECT symbol, min(date), max(date), count(*) FROM bars
+            GROUP BY symbol ORDER BY symbol
+            """
+        ).fetchall()
+        return [SeriesCoverage(*row) for row in rows]
+
+    def last_bars(self, symbol: str, count: int) -> pl.DataFrame:
+        """Return the last `count` bars of `symbol`, oldest first."""
+        frame: pl.DataFrame = self._con.sql(
+            """
+            SELECT * FROM (
+                SELECT * FROM bars WHERE symbol = $symbol ORDER BY date DESC LIMIT $count
+            ) ORDER BY date
+            """,
+            params={"symbol": symbol, "count": count},
+        ).pl()
+        return frame
+
+    def table(self, name: str) -> pl.DataFrame:
+        """Return a whole table in a stable order (for audits and tests)."""
+        order = {
+            "bars": "symbol, date",
+            "news": "news_id",
+            "calendar_events": "date, event, country",
+            "ingest_log": "ts_ingest, file",
+        }
+        if name not in order:
+            raise StoreError(f"no table {name!r}", hint=f"tables: {', '.join(order)}")
+        frame: pl.DataFrame = self._con.sql(f"SELECT * FROM {name} ORDER BY {order[name]}").pl()
+        return frame

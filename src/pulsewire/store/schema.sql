@@ -1,0 +1,38 @@
+-- The store's tables. Bars are kept physically ordered by (symbol, date) so that one
+-- symbol's recent history is a short contiguous read (DuckDB prunes row groups by their
+-- min/max of symbol and date).
+CREATE TABLE IF NOT EXISTS bars (
+    symbol    VARCHAR NOT NULL,
+    date      DATE    NOT NULL,
+    open      DOUBLE  NOT NULL,
+    high      DOUBLE  NOT NULL,
+    low       DOUBLE  NOT NULL,
+    close     DOUBLE  NOT NULL,
+    adj_close DOUBLE  NOT NULL,
+    volume    DOUBLE
+);
+CREATE TABLE IF NOT EXISTS news (
+    news_id   VARCHAR     NOT NULL PRIMARY KEY,
+    ts_event  TIMESTAMPTZ NOT NULL,
+    title     VARCHAR     NOT NULL,
+    summary   VARCHAR     NOT NULL,
+    source    VARCHAR     NOT NULL,
+    url       VARCHAR     NOT NULL,
+    origin    VARCHAR     NOT NULL,
+    ts_ingest TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS calendar_events (
+    date       DATE    NOT NULL,
+    time_utc   TIME,
+    event      VARCHAR NOT NULL,
+    country    VARCHAR NOT NULL,
+    importance VARCHAR NOT NULL,
+    PRIMARY KEY (date, event, country)
+);
+CREATE TABLE IF NOT EXISTS ingest_log (
+    file      VARCHAR     NOT NULL,
+    kind      VARCHAR     NOT NULL,
+    sha256    VARCHAR     NOT NULL,
+    rows      BIGINT      NOT NULL,
+    ts_ingest TIMESTAMPTZ NOT NULL
+);

@@ -1,0 +1,173 @@
+"""Each bad input is a real price file with one defect; the error names file, line and field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pulsewire.errors import SourceError
+from pulsewire.ingest import ingest
+from pulsewire.sources import load
+from pulsewire.store import Store
+from tests.conftest import NOW, assert_same_content, snapshot
+
+Edit = Callable[[list[str]], list[str]]
+ROW = 810  # 0-based data row; it sits on line ROW + 2 of the file
+
+
+def _set(field: str, value: str, row: int = ROW) -> Edit:
+    def edit(lines: list[str]) -> list[str]:
+        header = lines[0].split(",")
+        cells = lines[row + 1].split(",")
+        cells[header.index(field)] = value
+        lines[row + 1] = ",".join(cells)
+        return lines
+
+    return edit
+
+
+def _high_below_close(lines: list[str]) -> list[str]:
+    cells = lines[ROW + 1].split(",")
+    close = float(cells[4])
+    cells[2] = f"{close - 1:.4f}"
+    cells[3] = f"{min(float(cells[3]), close - 2):.4f}"
+    lines[ROW + 1] = ",".join(cells)
+    return lines
+
+
+def _low_above_open(lines: list[str]) -> list[str]:
+    cells = lines[ROW + 1].split(",")
+    cells[3] = f"{min(float(cells[1]), float(cells[4])) + 0.5:.4f}"
+    cells[2] = f"{max(float(cells[2]), float(cells[3]) + 1):.4f}"
+    lines[ROW + 1] = ",".join(cells)
+    return lines
+
+
+def _copy_previous_date(lines: list[str]) -> list[str]:
+    previous = lines[ROW].split(",")[0]
+    return _set("date", previous)(lines)
+
+
+def _swap_with_previous(lines: list[str]) -> list[str]:
+    lines[ROW], lines[ROW + 1] = lines[ROW + 1], lines[ROW]
+    return lines
+
+
+def _rename(old: str, new: str) -> Edit:
+    def edit(lines: list[str]) -> list[str]:
+        lines[0] = lines[0].replace(old, new)
+        return lines
+
+    return edit
+
+
+def _drop_column(name: str) -> Edit:
+    def edit(lines: list[str]) -> list[str]:
+        index = lines[0].split(",").index(name)
+        return [",".join(c for i, c in enumerate(line.split(",")) if i != index) for line in lines]
+
+    return edit
+
+
+DEFECTS: dict[str, tuple[Edit, int | None, str | None, str]] = {
+    # name: (edit, line, field, words in the reason)
+    "unparseable date": (_set("date", "2003-13-45"), ROW + 2, "date", "is not a date"),
+    "non-numeric price": (_set("close", "12.3x"), ROW + 2, "close", "not a number"),
+    "empty price": (_set("open", ""), ROW + 2, "open", "missing value"),
+    "NaN price": (_set("low", "NaN"), ROW + 2, "low", "NaN is not a price"),
+    "infinite price": (_set("high", "inf"), ROW + 2, "high", "inf is not a finite price"),
+    "zero price": (_set("adj_close", "0"), ROW + 2, "adj_close", "0 is not a positive price"),
+    "negative price": (_set("open", "-71.5"), ROW + 2, "open", "-71.5 is not a positive price"),
+    "negative volume": (_set("volume", "-100"), ROW + 2, "volume", "negative volume"),
+    "high below close": (_high_below_close, ROW + 2, "high", "is below close"),
+    "low above open or close": (_low_above_open, ROW + 2, "low", "is above"),
+    "duplicate date": (_copy_previous_date, ROW + 2, "date", "duplicate date"),
+    "descending date": (_swap_with_previous, ROW + 2, "date", "descending date"),
+    "missing column": (_drop_column("adj_close"), 1, "adj_close", "missing column"),
+    "misnamed column": (_rename("close,adj", "Close,adj"), 1, "close", "found 'Close'"),
+    "header only": (lambda lines: lines[:1], None, None, "no rows after the header"),
+    "empty file": (lambda lines: [], None, None, "empty file"),
+}
+
+
+def _write_defective(shared: Path, folder: Path, edit: Edit) -> Path:
+    lines = (shared / "prices" / "IWM.csv").read_text().splitlines()
+    path = folder / "IWM.csv"
+    path.write_text("\n".join(edit(lines)) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("defect", list(DEFECTS))
+def test_bad_price_file_names_file_line_field_and_leaves_store_unchanged(
+    defect: str, shared: Path, bundled_store: Path, tmp_path: Path
+) -> None:
+    edit, line, field, reason = DEFECTS[defect]
+    folder = tmp_path / "prices"
+    folder.mkdir()
+    good = folder / "SPY.csv"
+    good.write_bytes((shared / "prices" / "SPY.csv").read_bytes())
+    bad = _write_defective(shared, folder, edit)
+    before = snapshot(bundled_store)
+
+    with Store.open(bundled_store) as store, pytest.raises(SourceError) as caught:
+        ingest([str(folder)], store, NOW, force=True)
+
+    error = caught.value
+    assert (error.path, error.line, error.field) == (str(bad), line, field)
+    where = str(bad) if line is None else f"{bad}:{line}"
+    assert str(error).startswith(f"{where}: ")
+    assert reason in error.reason
+    assert_same_content(before, snapshot(bundled_store))
+
+
+def test_high_below_close_message_quotes_both_values(shared: Path, tmp_path: Path) -> None:
+    lines = (shared / "prices" / "IWM.csv").read_text().splitlines()
+    cells = lines[ROW + 1].split(",")
+    cells[1:5] = ["103.0", "101.2", "100.0", "103.5"]
+    lines[ROW + 1] = ",".join(cells)
+    path = tmp_path / "IWM.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(SourceError) as caught:
+        load(str(path))
+    assert str(caught.value) == f"{path}:{ROW + 2}: high: 101.2 is below close 103.5"
+
+
+def test_empty_volume_is_accepted_for_an_index(shared: Path) -> None:
+    batch = load(str(shared / "prices" / "VIX.csv"))
+    assert batch.rows == 9230
+    assert batch.frame["volume"].null_count() == 9230
+
+
+def test_every_shared_price_file_is_valid(shared: Path) -> None:
+    rows = {path.stem: load(str(path)).rows for path in sorted((shared / "prices").glob("*.csv"))}
+    assert len(rows) == 28
+    assert sum(rows.values()) == 167_653
+
+
+def test_parquet_and_csv_of_the_same_series_read_equal(shared: Path, tmp_path: Path) -> None:
+    csv = load(str(shared / "prices" / "IWM.csv")).frame
+    parquet = tmp_path / "IWM.parquet"
+    csv.drop("symbol").write_parquet(parquet)
+    assert load(str(parquet)).frame.equals(csv)
+
+
+def test_bad_value_in_parquet_is_reported_by_row(shared: Path, tmp_path: Path) -> None:
+    frame = load(str(shared / "prices" / "IWM.csv")).frame.drop("symbol")
+    frame = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 5).then(-1.0).otherwise(pl.col("low")).alias("low")
+    )
+    path = tmp_path / "IWM.parquet"
+    frame.write_parquet(path)
+    with pytest.raises(SourceError) as caught:
+        load(str(path))
+    assert str(caught.value) == f"{path}:row 6: low: -1 is not a positive price"
+
+
+def test_file_name_that_is_not_a_ticker_is_rejected(shared: Path, tmp_path: Path) -> None:
+    path = tmp_path / "IWM copy.csv"
+    path.write_bytes((shared / "prices" / "IWM.csv").read_bytes())
+    with pytest.raises(SourceError, match="symbol"):
+        load(str(path))
