@@ -1,0 +1,5 @@
+"""`python -m pulsewire` runs the CLI."""
+
+from pulsewire.cli import main
+
+main()

@@ -1,0 +1,134 @@
+"""News from the real JSONL archive and the real RSS feed, and one defect at a time."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from pulsewire.errors import SourceError
+from pulsewire.ingest import ingest
+from pulsewire.sources import RssNewsSource, load
+from pulsewire.store import Store
+from tests.conftest import NOW, assert_same_content, snapshot
+
+LINE = 1234  # 1-based line of the archive that gets the defect
+
+
+def _archive_with(shared: Path, folder: Path, replace: str) -> Path:
+    lines = (shared / "news" / "headlines.jsonl").read_text().splitlines()[:2000]
+    lines[LINE - 1] = replace
+    path = folder / "headlines.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _record(shared: Path, **changes: object) -> str:
+    line = (shared / "news" / "headlines.jsonl").read_text().splitlines()[LINE - 1]
+    record = json.loads(line)
+    for key, value in changes.items():
+        if value is None:
+            record.pop(key)
+        else:
+            record[key] = value
+    return json.dumps(record)
+
+
+@pytest.mark.parametrize(
+    ("defect", "field", "reason"),
+    [
+        ("not json", None, "not JSON"),
+        ("array", None, "expected a JSON object"),
+        ("no title", "title", "missing value"),
+        ("blank url", "url", "missing value"),
+        ("no published", "published", "missing value"),
+        ("naive published", "published", "has no time zone"),
+        ("bad published", "published", "is not an ISO 8601 time"),
+        ("numeric title", "title", "expected text"),
+    ],
+)
+def test_bad_jsonl_line_names_file_line_field_and_leaves_store_unchanged(
+    defect: str, field: str | None, reason: str, shared: Path, bundled_store: Path, tmp_path: Path
+) -> None:
+    bad_line = {
+        "not json": '{"title": "Fed holds", "url": ',
+        "array": '["Fed holds"]',
+        "no title": _record(shared, title=None),
+        "blank url": _record(shared, url="  "),
+        "no published": _record(shared, published=None),
+        "naive published": _record(shared, published="2026-02-02T19:45:00"),
+        "bad published": _record(shared, published="Feb 2nd"),
+        "numeric title": _record(shared, title=7000),
+    }[defect]
+    path = _archive_with(shared, tmp_path, bad_line)
+    before = snapshot(bundled_store)
+    with Store.open(bundled_store) as store, pytest.raises(SourceError) as caught:
+        ingest([str(path)], store, NOW)
+    assert (caught.value.path, caught.value.line, caught.value.field) == (str(path), LINE, field)
+    assert reason in str(caught.value)
+    assert_same_content(before, snapshot(bundled_store))
+
+
+def test_real_archive_reads_whole_with_text_as_received(shared: Path) -> None:
+    batch = load(str(shared / "news" / "headlines.jsonl"))
+    raw = [
+        json.loads(line) for line in (shared / "news" / "headlines.jsonl").read_text().splitlines()
+    ]
+    assert batch.rows == 26_045
+    assert batch.frame["title"].to_list() == [r["title"] for r in raw]
+    assert batch.frame["url"].to_list() == [r["url"] for r in raw]
+    assert batch.frame["news_id"].n_unique() == 26_045
+
+
+def test_real_feed_reads_every_item(shared: Path) -> None:
+    batch = load(str(shared / "news" / "feeds" / "llm.xml"))
+    assert batch.rows == 280
+    assert batch.notes == ()
+    assert batch.frame["source"].unique().to_list() == ["finfeed-llm.github.io"]
+    first = batch.frame.sort("ts_event")["ts_event"][0]
+    assert first.date().isoformat() == "2026-06-01"
+
+
+def test_truncated_feed_keeps_good_entries_and_reports_the_dropped(
+    shared: Path, tmp_path: Path
+) -> None:
+    data = (shared / "news" / "feeds" / "llm.xml").read_bytes()
+    cut = data.index(b"<item>", len(data) // 2) + 40  # stop inside an item's title
+    path = tmp_path / "cut.xml"
+    path.write_bytes(data[:cut])
+    batch = load(str(path))
+    declared = data[:cut].count(b"<item>")
+    assert 0 < batch.rows < declared
+    (note,) = batch.notes
+    assert note.startswith("malformed feed")
+    assert f"kept {batch.rows} entries, dropped {declared - batch.rows}" in note
+
+
+def test_feed_that_is_not_xml_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "feed.xml"
+    path.write_text("<html><body>502 Bad Gateway</body></html>")
+    with pytest.raises(SourceError, match="feed"):
+        load(str(path))
+
+
+def test_feed_url_is_fetched_through_the_injected_client(shared: Path) -> None:
+    body = (shared / "news" / "feeds" / "llm.xml").read_bytes()
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(200, content=body)
+
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    batch = RssNewsSource(client).load("https://feeds.example.test/llm.xml")
+    assert seen == ["https://feeds.example.test/llm.xml"]
+    assert batch.rows == 280
+    assert batch.frame["origin"].unique().to_list() == ["https://feeds.example.test/llm.xml"]
+
+
+def test_feed_url_that_fails_is_one_clear_error() -> None:
+    client = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(503)))
+    with pytest.raises(SourceError, match="cannot fetch"):
+        RssNewsSource(client).load("https://feeds.example.test/down.xml")

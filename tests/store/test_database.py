@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pulsewire.errors import StoreBusyError, StoreError
+from pulsewire.ingest import ingest
+from pulsewire.store import Store
+from tests.conftest import NOW, assert_same_content, snapshot
+
+
+def test_second_writer_gets_store_is_busy(bundled_store: Path, shared: Path) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import sys, time
+                from pathlib import Path
+                from pulsewire.store import Store
+                with Store.open(Path({str(bundled_store)!r})):
+                    print("holding", flush=True)
+                    sys.stdin.read()
+                """
+            ),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "holding"
+        with pytest.raises(StoreBusyError) as caught:
+            Store.open(bundled_store)
+        assert "store is busy" in str(caught.value)
+        assert f"PID {holder.pid}" in str(caught.value)
+    finally:
+        holder.communicate("")
+    before = snapshot(bundled_store)
+    with Store.open(bundled_store) as store:
+        ingest([str(shared / "prices" / "SPY.csv")], store, NOW)
+    after = snapshot(bundled_store)
+    del before["ingest_log"], after["ingest_log"]
+    assert_same_content(before, after)
+
+
+def test_read_only_open_of_missing_store_says_to_ingest(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as caught:
+        Store.open(tmp_path / "none.duckdb", read_only=True)
+    assert "no store at" in str(caught.value)
+    assert "pulsewire ingest" in caught.value.hint
+
+
+def test_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.duckdb"
+    path.write_text("not a database")
+    with pytest.raises(StoreError, match="cannot open store"):
+        Store.open(path)
+
+
+def test_newer_file_replaces_bars_with_the_same_dates(
+    bundled_store: Path, shared: Path, tmp_path: Path
+) -> None:
+    lines = (shared / "prices" / "IWM.csv").read_text().splitlines()
+    header, last = lines[0], lines[-1].split(",")
+    last[4] = last[5] = str(float(last[4]) + 0.01)  # a vendor's corrected close
+    last[2] = str(max(float(last[2]), float(last[4])))
+    path = tmp_path / "IWM.csv"
+    path.write_text(header + "\n" + ",".join(last) + "\n")
+    with Store.open(bundled_store) as store:
+        before = store.counts()
+        ingest([str(path)], store, NOW)
+        assert store.counts().bars == before.bars
+        assert store.last_bars("IWM", 1)["close"][0] == float(last[4])

@@ -1,0 +1,76 @@
+"""The CLI as a person or a script uses it: real subprocesses on a real store."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import SHARED
+
+
+def run(
+    *args: str, db: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pulsewire", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PULSEWIRE_DB": str(db), "COLUMNS": "200", **(env or {})},
+        check=False,
+    )
+
+
+def test_ingest_then_status_as_json(tmp_path: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    first = run("ingest", "--json", db=db)
+    assert first.returncode == 0, first.stderr
+    summary = json.loads(first.stdout)
+    assert summary["totals"] == {
+        "symbols": 28,
+        "bars": 167_653,
+        "news": 21_768,
+        "calendar_events": 290,
+    }
+    second = json.loads(run("ingest", "--json", db=db).stdout)
+    assert second["added"] == {"bars": 0, "news": 0, "calendar_events": 0}
+    assert len(second["files_unchanged"]) == 31
+
+    status = run("status", "--json", "--asof", "2026-08-21T21:00", db=db)
+    assert status.returncode == 0, status.stderr
+    series = {s["symbol"]: s for s in json.loads(status.stdout)["series"]}
+    assert len(series) == 28
+    assert series["SPY"]["current"] and series["BTC-USD"]["current"]
+    assert not series["ACWI"]["current"]
+    assert series["ACWI"]["last"] == "2026-07-27"
+
+
+def test_status_table_names_stale_series(tmp_path: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    run("ingest", str(SHARED / "prices" / "IWM.csv"), db=db)
+    shown = run("status", "--asof", "2026-11-25", db=db)
+    assert shown.returncode == 0
+    assert "IWM" in shown.stdout
+    assert "stale, 66 behind" in shown.stdout
+
+
+def test_bad_file_is_one_line_with_hint_and_nonzero_exit(tmp_path: Path) -> None:
+    lines = (SHARED / "prices" / "IWM.csv").read_text().splitlines()
+    lines[500] = lines[500].replace(lines[500].split(",")[4], "oops", 1)
+    bad = tmp_path / "IWM.csv"
+    bad.write_text("\n".join(lines) + "\n")
+    result = run("ingest", str(bad), db=tmp_path / "store.duckdb")
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: {bad}:501: close: 'oops' is not a number"]
+
+
+def test_missing_path_and_missing_store_are_clear(tmp_path: Path) -> None:
+    missing = run("ingest", str(tmp_path / "nowhere"), db=tmp_path / "s.duckdb")
+    assert missing.returncode == 1
+    assert "no such file or folder" in missing.stderr
+    status = run("status", db=tmp_path / "empty" / "s.duckdb")
+    assert status.returncode == 1
+    assert "hint: run `pulsewire ingest` first" in status.stderr
