@@ -10,6 +10,7 @@ import pytest
 
 from pulsewire.errors import SourceError
 from pulsewire.ingest import ingest
+from pulsewire.model import NewsItem
 from pulsewire.sources import RssNewsSource, load
 from pulsewire.store import Store
 from tests.conftest import NOW, assert_same_content, snapshot
@@ -132,3 +133,10 @@ def test_feed_url_that_fails_is_one_clear_error() -> None:
     client = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(503)))
     with pytest.raises(SourceError, match="cannot fetch"):
         RssNewsSource(client).load("https://feeds.example.test/down.xml")
+
+
+def test_news_item_key_matches_the_key_the_store_uses(shared: Path) -> None:
+    frame = load(str(shared / "news" / "headlines.jsonl")).frame.head(50)
+    for row in frame.iter_rows(named=True):
+        item = NewsItem(row["ts_event"], row["title"], row["url"])
+        assert item.news_id == row["news_id"]

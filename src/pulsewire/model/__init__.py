@@ -3,7 +3,7 @@
 from pulsewire.model.bar import BAR_SCHEMA, PRICE_FIELDS, Bar, Problem, first_bar_problem
 from pulsewire.model.batch import Batch, BatchKind
 from pulsewire.model.calendar import CALENDAR_SCHEMA, IMPORTANCE_LEVELS, CalendarEvent
-from pulsewire.model.news import NEWS_SCHEMA, NewsItem, news_id
+from pulsewire.model.news import NEWS_SCHEMA, NewsItem, news_id, news_key_id
 from pulsewire.model.symbols import ALWAYS_OPEN, XNYS, calendar_for, check_symbol
 
 __all__ = [
@@ -24,4 +24,5 @@ __all__ = [
     "check_symbol",
     "first_bar_problem",
     "news_id",
+    "news_key_id",
 ]

@@ -25,14 +25,22 @@ NEWS_SCHEMA: Final = pl.Schema(
 """Columns of a batch of news. Text is stored exactly as received and escaped on output."""
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def news_key_id(key: str) -> str:
+    """Return the id for a key ``url \\x1f title \\x1f microseconds since the epoch``."""
+    return hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
 def news_id(url: str, title: str, ts_event: dt.datetime) -> str:
     """Return the stable key of a headline: a hash of its link, title and publication time.
 
     The link alone is not unique (some feeds point every item at their home page), and a
     key derived from content makes re-ingesting the same item a no-op.
     """
-    key = "\x1f".join((url, title, ts_event.astimezone(dt.UTC).isoformat()))
-    return hashlib.sha256(key.encode()).hexdigest()[:20]
+    micros = (ts_event - _EPOCH) // dt.timedelta(microseconds=1)
+    return news_key_id("\x1f".join((url, title, str(micros))))
 
 
 @dataclass(frozen=True, slots=True)

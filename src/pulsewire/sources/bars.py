@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Final
 
+import numpy as np
 import polars as pl
 
 from pulsewire.errors import DataError, SourceError
@@ -18,7 +19,7 @@ from pulsewire.model import (
     check_symbol,
     first_bar_problem,
 )
-from pulsewire.sources.tables import RawTable, parse_column, require_columns
+from pulsewire.sources.tables import RawTable, parse_columns, require_columns
 
 BAR_COLUMNS: Final = ("date", *PRICE_FIELDS, "volume")
 
@@ -38,28 +39,21 @@ def bars_from_table(table: RawTable, symbol: str) -> Batch:
     except DataError as e:
         raise SourceError(table.origin, None, "symbol", symbol, e.reason) from e
     require_columns(table, BAR_COLUMNS)
-    columns: dict[str, pl.Series] = {}
+    schema = {name: BAR_SCHEMA[name] for name in BAR_COLUMNS}
+    columns, problem = parse_columns(table, schema, optional=("volume",))
+    table.raise_first([problem])
     problems: list[Problem | None] = []
-    for name in BAR_COLUMNS:
-        dtype = pl.Date() if name == "date" else pl.Float64()
-        columns[name], problem = parse_column(table, name, dtype, required=name != "volume")
-        problems.append(problem)
-    table.raise_first(problems)
 
-    dates = columns["date"]
-    step = dates.diff().dt.total_days()
-    row = step.le(0).fill_null(False).arg_true()
-    if row.len():
-        at = int(row[0])
-        kind = "duplicate" if step[at] == 0 else "descending"
-        problems.append(
-            Problem(
-                at, "date", dates[at], f"{dates[at]} is not after {dates[at - 1]} ({kind} date)"
-            )
-        )
-    volume = columns["volume"]
-    nan_volume = volume.is_nan().fill_null(False).arg_true()
-    if nan_volume.len():
+    days = columns["date"].to_physical().to_numpy()
+    out_of_order = np.flatnonzero(np.diff(days) <= 0)
+    if out_of_order.size:
+        at = int(out_of_order[0]) + 1
+        date, before = columns["date"][at], columns["date"][at - 1]
+        kind = "duplicate" if date == before else "descending"
+        problems.append(Problem(at, "date", date, f"{date} is not after {before} ({kind} date)"))
+    volume = columns["volume"].to_numpy()  # null (no volume) becomes NaN here
+    nan_volume = np.flatnonzero(columns["volume"].is_nan().fill_null(False).to_numpy())
+    if nan_volume.size:
         at = int(nan_volume[0])
         problems.append(Problem(at, "volume", "NaN", "NaN is not a volume (leave it empty)"))
     problems.append(
@@ -69,9 +63,9 @@ def bars_from_table(table: RawTable, symbol: str) -> Batch:
             columns["low"].to_numpy(),
             columns["close"].to_numpy(),
             columns["adj_close"].to_numpy(),
-            volume.fill_null(float("nan")).to_numpy(),
+            volume,
         )
     )
     table.raise_first(problems)
-    frame = pl.DataFrame(columns).select(pl.lit(symbol, pl.String()).alias("symbol"), *BAR_COLUMNS)
-    return Batch("bars", table.origin, table.sha256, frame.cast(BAR_SCHEMA))
+    frame = columns.select(pl.lit(symbol, pl.String()).alias("symbol"), *BAR_COLUMNS)
+    return Batch("bars", table.origin, table.sha256, frame)

@@ -7,7 +7,7 @@ from typing import Final
 import polars as pl
 
 from pulsewire.model import CALENDAR_SCHEMA, IMPORTANCE_LEVELS, Batch, Problem
-from pulsewire.sources.tables import RawTable, parse_column, require_columns
+from pulsewire.sources.tables import RawTable, parse_columns, require_columns
 
 CALENDAR_COLUMNS: Final = ("date", "time_utc", "event", "country", "importance")
 
@@ -22,13 +22,9 @@ def calendar_from_table(table: RawTable) -> Batch:
         unknown importance, or the same event twice on one day.
     """
     require_columns(table, CALENDAR_COLUMNS)
-    columns: dict[str, pl.Series] = {}
+    frame, problem = parse_columns(table, dict(CALENDAR_SCHEMA), optional=("time_utc",))
+    table.raise_first([problem])
     problems: list[Problem | None] = []
-    for name, dtype in CALENDAR_SCHEMA.items():
-        columns[name], problem = parse_column(table, name, dtype, required=name != "time_utc")
-        problems.append(problem)
-    table.raise_first(problems)
-    frame = pl.DataFrame(columns)
     importance = frame["importance"]
     unknown = (~importance.is_in(IMPORTANCE_LEVELS)).arg_true()
     if unknown.len():
@@ -50,4 +46,4 @@ def calendar_from_table(table: RawTable) -> Batch:
             Problem(at, "event", event, f"{event!r} is listed twice on {frame['date'][at]}")
         )
     table.raise_first(problems)
-    return Batch("calendar", table.origin, table.sha256, frame.cast(CALENDAR_SCHEMA))
+    return Batch("calendar", table.origin, table.sha256, frame)

@@ -6,41 +6,29 @@ rendered later.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
 from typing import Final
 
 import polars as pl
 
-from pulsewire.model import NEWS_SCHEMA, Batch, news_id
-from pulsewire.sources.tables import RawTable, parse_column, parse_timestamps, require_columns
+from pulsewire.model import NEWS_SCHEMA, Batch, news_key_id
+from pulsewire.sources.tables import RawTable, parse_columns, parse_timestamps, require_columns
 
 NEWS_REQUIRED: Final = ("published", "title", "url")
 NEWS_OPTIONAL: Final = ("summary", "source", "origin")
 
 
-def news_frame(
-    ts_event: Sequence[dt.datetime],
-    title: Sequence[str],
-    url: Sequence[str],
-    summary: Sequence[str],
-    source: Sequence[str],
-    origin: Sequence[str],
-) -> pl.DataFrame:
-    """Return a news batch's frame, keyed by `news_id`, from aligned columns."""
-    ids = [news_id(u, t, ts) for u, t, ts in zip(url, title, ts_event, strict=True)]
-    return pl.DataFrame(
-        {
-            "news_id": ids,
-            "ts_event": ts_event,
-            "title": title,
-            "summary": summary,
-            "source": source,
-            "url": url,
-            "origin": origin,
-        },
-        schema=NEWS_SCHEMA,
-    )
+def with_news_ids(frame: pl.DataFrame) -> pl.DataFrame:
+    """Return news columns (`ts_event`, `title`, `url`, ...) keyed and ordered as `NEWS_SCHEMA`."""
+    keys = frame.select(
+        pl.concat_str(
+            pl.col("url"),
+            pl.col("title"),
+            pl.col("ts_event").dt.epoch("us").cast(pl.String),
+            separator="\x1f",
+        )
+    ).to_series()
+    ids = pl.Series("news_id", [news_key_id(key) for key in keys], dtype=pl.String())
+    return frame.with_columns(ids).select(list(NEWS_SCHEMA)).cast(NEWS_SCHEMA)
 
 
 def news_from_table(table: RawTable) -> Batch:
@@ -53,25 +41,14 @@ def news_from_table(table: RawTable) -> Batch:
     """
     require_columns(table, NEWS_REQUIRED)
     published, bad_time = parse_timestamps(table, "published")
-    # Parsed text is only checked for presence; the frame keeps it exactly as received.
-    _, bad_title = parse_column(table, "title", pl.String())
-    _, bad_url = parse_column(table, "url", pl.String())
-    table.raise_first((bad_time, bad_title, bad_url))
-    height = table.frame.height
-    optional = {
-        name: (
-            table.frame[name].fill_null("").to_list()
-            if name in table.frame.columns
-            else [""] * height
-        )
-        for name in NEWS_OPTIONAL
-    }
-    frame = news_frame(
-        published.to_list(),
-        table.frame["title"].to_list(),
-        table.frame["url"].to_list(),
-        optional["summary"],
-        optional["source"],
-        optional["origin"],
+    present = [name for name in NEWS_OPTIONAL if name in table.frame.columns]
+    text, bad_text = parse_columns(
+        table, dict.fromkeys(("title", "url", *present), pl.String()), optional=present
     )
-    return Batch("news", table.origin, table.sha256, frame)
+    table.raise_first((bad_time, bad_text))
+    frame = text.with_columns(
+        published.alias("ts_event"),
+        *(pl.col(name).fill_null("") for name in present),
+        *(pl.lit("").alias(name) for name in NEWS_OPTIONAL if name not in present),
+    )
+    return Batch("news", table.origin, table.sha256, with_news_ids(frame))

@@ -11,10 +11,11 @@ from urllib.parse import urlsplit
 
 import feedparser
 import httpx
+import polars as pl
 
 from pulsewire.errors import SourceError
 from pulsewire.model import Batch
-from pulsewire.sources.news import news_frame
+from pulsewire.sources.news import with_news_ids
 
 FETCH_TIMEOUT_SECONDS: Final = 10.0
 _DECLARED_ENTRY: Final = re.compile(rb"<(?:item|entry)[\s>]")
@@ -71,13 +72,17 @@ def news_from_feed(origin: str, data: bytes) -> Batch:
         raise SourceError(
             origin, None, None, None, "feed has no entries with a title, link and date"
         )
-    frame = news_frame(
-        [r[0] for r in rows],
-        [r[1] for r in rows],
-        [r[2] for r in rows],
-        [r[3] for r in rows],
-        [_domain(r[2]) for r in rows],
-        [origin] * len(rows),
+    frame = with_news_ids(
+        pl.DataFrame(
+            {
+                "ts_event": [r[0] for r in rows],
+                "title": [r[1] for r in rows],
+                "url": [r[2] for r in rows],
+                "summary": [r[3] for r in rows],
+                "source": [_domain(r[2]) for r in rows],
+                "origin": [origin] * len(rows),
+            }
+        )
     )
     return Batch("news", origin, hashlib.sha256(data).hexdigest(), frame, tuple(notes))
 

@@ -11,9 +11,9 @@ import difflib
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, NoReturn
+from typing import Final, Literal, NoReturn
 
 import polars as pl
 
@@ -145,56 +145,73 @@ def require_columns(table: RawTable, required: Sequence[str]) -> None:
     )
 
 
-def _blank(raw: pl.Series) -> pl.Series:
-    return raw.is_null() | (raw.str.strip_chars() == "")
+_EXPECTED: Final[dict[pl.DataType, tuple[str, Callable[[pl.Expr], pl.Expr]]]] = {
+    pl.Float64(): ("a number", lambda text: text.cast(pl.Float64, strict=False)),
+    pl.Date(): ("a date (YYYY-MM-DD)", lambda text: text.str.to_date("%Y-%m-%d", strict=False)),
+    pl.Time(): ("a time (HH:MM, UTC)", lambda text: text.str.to_time("%H:%M", strict=False)),
+}
+_RAW = "raw\0"
 
 
-def _first(mask: pl.Series) -> int | None:
-    rows = mask.fill_null(False).arg_true()
-    return int(rows[0]) if rows.len() else None
+def _blank(column: pl.Expr, dtype: pl.DataType, target: pl.DataType) -> pl.Expr:
+    """Null or empty cells; for text fields, whitespace-only cells too."""
+    if dtype != pl.String:
+        return column.is_null()
+    if target == pl.String:
+        return column.is_null() | (column.str.strip_chars().str.len_bytes() == 0)
+    return column.is_null() | (column.str.len_bytes() == 0)
 
 
-def _missing(table: RawTable, column: str, required: bool) -> Problem | None:
-    raw = table.frame[column]
-    blank = _blank(raw) if raw.dtype == pl.String else raw.is_null()
-    row = _first(blank) if required else None
-    return None if row is None else Problem(row, column, None, "missing value")
+def _first_row(mask: pl.Expr, name: str) -> pl.Expr:
+    return mask.arg_true().first().alias(name)
 
 
-def parse_column(
-    table: RawTable, column: str, dtype: pl.DataType, *, required: bool = True
-) -> tuple[pl.Series, Problem | None]:
-    """Parse one column to `dtype`: numbers, ISO dates (YYYY-MM-DD), times (HH:MM) or text.
+def parse_columns(
+    table: RawTable, columns: Mapping[str, pl.DataType], optional: Collection[str] = ()
+) -> tuple[pl.DataFrame, Problem | None]:
+    """Parse text columns to numbers, ISO dates (YYYY-MM-DD), times (HH:MM) or text.
 
-    Blank cells become null; with `required` they are a problem. Returns the parsed
-    column and the first problem in it (a missing or unparseable cell), if any.
+    Blank cells become null, and are a problem unless the column is `optional`; a cell
+    that does not parse (including one padded with spaces) is a problem. Text stays
+    exactly as received. Returns the parsed columns and the earliest problem, if any.
     """
-    raw = table.frame[column]
-    missing = _missing(table, column, required)
-    if raw.dtype != pl.String:
-        try:
-            parsed = raw.cast(dtype)
-        except pl.exceptions.PolarsError:
-            return raw, Problem(0, column, None, f"column of {raw.dtype} where {dtype} is expected")
-        return parsed, missing
-    text = raw.str.strip_chars().replace("", None)
-    if dtype == pl.Float64:
-        parsed = text.cast(pl.Float64, strict=False)
-        expected = "a number"
-    elif dtype == pl.Date:
-        parsed = text.str.to_date("%Y-%m-%d", strict=False)
-        expected = "a date (YYYY-MM-DD)"
-    elif dtype == pl.Time:
-        parsed = text.str.to_time("%H:%M", strict=False)
-        expected = "a time (HH:MM, UTC)"
-    else:
-        return text, missing
-    bad_row = _first(parsed.is_null() & text.is_not_null())
-    bad = None
-    if bad_row is not None:
-        value = raw[bad_row]
-        bad = Problem(bad_row, column, value, f"{value!r} is not {expected}")
-    return parsed, min((p for p in (missing, bad) if p), key=lambda p: p.row, default=None)
+    frame = table.frame
+    values: list[pl.Expr] = []
+    checks: list[pl.Expr] = []
+    problems: list[Problem | None] = []
+    for name, dtype in columns.items():
+        raw_dtype = frame.schema[name]
+        raw = pl.col(_RAW + name)
+        blank = _blank(raw, raw_dtype, dtype)
+        if name not in optional:
+            checks.append(_first_row(blank, f"missing\0{name}"))
+        if raw_dtype == pl.String and dtype in _EXPECTED:
+            values.append(_EXPECTED[dtype][1](pl.col(name)).alias(name))
+            checks.append(_first_row(pl.col(name).is_null() & ~blank, f"bad\0{name}"))
+        elif raw_dtype == dtype or dtype == pl.String:
+            values.append(pl.col(name))
+        elif raw_dtype.is_numeric() and dtype.is_numeric():
+            values.append(pl.col(name).cast(dtype))
+        else:
+            reason = f"column holds {raw_dtype} where {dtype} is expected"
+            problems.append(Problem(0, name, None, reason))
+            values.append(pl.col(name))
+    # Parse once, then look for the first blank or unparseable cell of every column in
+    # a second pass over raw and parsed columns side by side (no copies: hstack).
+    parsed = frame.select(values)
+    side_by_side = frame.select(pl.all().name.prefix(_RAW)).hstack(parsed)
+    for key, row in side_by_side.select(checks).row(0, named=True).items():
+        if row is None:
+            continue
+        check, name = key.split("\0")
+        if check == "missing":
+            problems.append(Problem(row, name, None, "missing value"))
+        else:
+            value = frame[name][row]
+            expected = _EXPECTED[columns[name]][0]
+            problems.append(Problem(row, name, value, f"{value!r} is not {expected}"))
+    first = min((p for p in problems if p), key=lambda p: p.row, default=None)
+    return parsed, first
 
 
 def parse_timestamps(table: RawTable, column: str) -> tuple[pl.Series, Problem | None]:
@@ -204,7 +221,10 @@ def parse_timestamps(table: RawTable, column: str) -> tuple[pl.Series, Problem |
     headline was stamped with.
     """
     raw = table.frame[column]
-    missing = _missing(table, column, required=True)
+    blank = table.frame.select(
+        _first_row(_blank(pl.col(column), raw.dtype, pl.String()), column)
+    ).item()
+    missing = None if blank is None else Problem(blank, column, None, "missing value")
     utc = pl.Datetime("us", "UTC")
     if isinstance(raw.dtype, pl.Datetime):
         if raw.dtype.time_zone is None:

@@ -149,7 +149,10 @@ class Store:
     def _write_bars(self, frames: list[pl.DataFrame]) -> None:
         if not frames:
             return
-        incoming = pl.concat(frames).unique(["symbol", "date"], keep="last", maintain_order=True)
+        incoming = pl.concat(frames)
+        if len(frames) > len({frame["symbol"][0] for frame in frames}):
+            # One symbol in several files of a batch: the later file wins, as across batches.
+            incoming = incoming.unique(["symbol", "date"], keep="last", maintain_order=True)
         self._con.register("incoming_bars", incoming)
         # Rewrite the table in (symbol, date) order rather than append: appends would
         # interleave symbols and every one-symbol read would touch every row group.
