@@ -74,3 +74,12 @@ def test_missing_path_and_missing_store_are_clear(tmp_path: Path) -> None:
     status = run("status", db=tmp_path / "empty" / "s.duckdb")
     assert status.returncode == 1
     assert "hint: run `pulsewire ingest` first" in status.stderr
+
+
+def test_text_from_outside_is_printed_literally(tmp_path: Path) -> None:
+    db = tmp_path / "[bold red]x[/]" / "store.duckdb"
+    ingested = run("ingest", str(SHARED / "prices" / "SPY.csv"), db=db)
+    assert f"store {db}:" in ingested.stdout
+    shown = run("status", db=db)
+    assert shown.returncode == 0, shown.stderr
+    assert "".join(str(db).split()) in "".join(shown.stdout.split())

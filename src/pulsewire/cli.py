@@ -156,8 +156,10 @@ def ingest_command(
             f"+{added['calendar_events']:,} calendar events"
         )
         out.print(
-            f"store {store_path}: {totals['symbols']} symbols, {totals['bars']:,} bars, "
-            f"{totals['news']:,} news, {totals['calendar_events']:,} calendar events"
+            Text(
+                f"store {store_path}: {totals['symbols']} symbols, {totals['bars']:,} bars, "
+                f"{totals['news']:,} news, {totals['calendar_events']:,} calendar events"
+            )
         )
         for note in report.notes:
             err.print(Text.assemble(("note: ", "bold yellow"), note))
@@ -184,6 +186,7 @@ def status_command(
         with Store.open(store_path, read_only=True) as store:
             series = store.coverage()
             counts = store.counts()
+            last_ingest = store.last_ingest()
         fresh = [freshness(s.symbol, s.last, now) for s in series]
         if as_json:
             _print_json(
@@ -205,13 +208,17 @@ def status_command(
                     ],
                     "news": counts.news,
                     "calendar_events": counts.calendar_events,
+                    "last_ingest": None if last_ingest is None else last_ingest.isoformat(),
                 }
             )
             return
         table = Table(
             title=f"pulsewire store as of {now:%Y-%m-%d %H:%M} UTC",
-            caption=f"{store_path} · {counts.news:,} news · "
-            f"{counts.calendar_events:,} calendar events",
+            caption=Text(
+                f"{store_path} · {counts.news:,} news · "
+                f"{counts.calendar_events:,} calendar events · last ingest "
+                + ("never" if last_ingest is None else f"{last_ingest:%Y-%m-%d %H:%M} UTC")
+            ),
         )
         for header in ("Symbol", "Calendar", "First", "Last", "Bars", "Expected", "Status"):
             table.add_column(header, justify="right" if header == "Bars" else "left")

@@ -209,6 +209,11 @@ class Store:
         ).fetchall()
         return StoreCounts(*row)
 
+    def last_ingest(self) -> dt.datetime | None:
+        """Return when the store was last written, in UTC, or None if never."""
+        ((when,),) = self._con.execute("SELECT max(ts_ingest) FROM ingest_log").fetchall()
+        return None if when is None else when.astimezone(dt.UTC)
+
     def coverage(self) -> list[SeriesCoverage]:
         """Return, per symbol, its first and last bar and how many bars it has."""
         rows = self._con.execute(
