@@ -171,3 +171,13 @@ def test_file_name_that_is_not_a_ticker_is_rejected(shared: Path, tmp_path: Path
     path.write_bytes((shared / "prices" / "IWM.csv").read_bytes())
     with pytest.raises(SourceError, match="symbol"):
         load(str(path))
+
+
+def test_row_with_an_extra_field_names_its_line(shared: Path, tmp_path: Path) -> None:
+    lines = (shared / "prices" / "IWM.csv").read_text().splitlines()
+    lines[ROW + 1] += ",7"
+    path = tmp_path / "IWM.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(SourceError) as caught:
+        load(str(path))
+    assert str(caught.value) == f"{path}:{ROW + 2}: 8 fields where the header has 7"

@@ -6,6 +6,7 @@ the same way whatever the format: ``file:line: field: what is wrong``.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import difflib
 import hashlib
@@ -82,11 +83,28 @@ def read_table(origin: str, data: bytes, fmt: TableFormat) -> RawTable:
         else:
             frame = pl.read_parquet(io.BytesIO(data))
     except (pl.exceptions.PolarsError, OSError) as e:
+        if fmt == "csv":
+            _raise_ragged_row(origin, data)
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise SourceError(origin, None, None, None, f"not a readable {fmt} file: {first}") from e
     if frame.height == 0:
         file_error(origin, "no rows after the header", "the file holds column names only")
     return RawTable(origin, digest, frame, 2 if fmt == "csv" else None)
+
+
+def _raise_ragged_row(origin: str, data: bytes) -> None:
+    """Find the first CSV row whose number of fields differs from the header's."""
+    rows = csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace")))
+    header = next(rows, [])
+    for row in rows:
+        if row and len(row) != len(header):
+            raise SourceError(
+                origin,
+                rows.line_num,
+                None,
+                row,
+                f"{len(row)} fields where the header has {len(header)}",
+            )
 
 
 def _read_jsonl(origin: str, digest: str, data: bytes) -> RawTable:
