@@ -4,6 +4,7 @@ from pulsewire.model.bar import BAR_SCHEMA, PRICE_FIELDS, Bar, Problem, first_ba
 from pulsewire.model.batch import Batch, BatchKind
 from pulsewire.model.calendar import CALENDAR_SCHEMA, IMPORTANCE_LEVELS, CalendarEvent
 from pulsewire.model.news import NEWS_SCHEMA, NewsItem, news_id, news_key_id
+from pulsewire.model.panel import PANEL_FIELDS, Panel
 from pulsewire.model.symbols import ALWAYS_OPEN, XNYS, calendar_for, check_symbol
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "CALENDAR_SCHEMA",
     "IMPORTANCE_LEVELS",
     "NEWS_SCHEMA",
+    "PANEL_FIELDS",
     "PRICE_FIELDS",
     "XNYS",
     "Bar",
@@ -19,6 +21,7 @@ __all__ = [
     "BatchKind",
     "CalendarEvent",
     "NewsItem",
+    "Panel",
     "Problem",
     "calendar_for",
     "check_symbol",

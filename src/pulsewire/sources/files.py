@@ -10,7 +10,7 @@ from typing import Final
 import httpx
 
 from pulsewire.errors import SourceError
-from pulsewire.model import Batch, BatchKind
+from pulsewire.model import PRICE_FIELDS, Batch, BatchKind
 from pulsewire.sources.bars import BAR_COLUMNS, bars_from_table
 from pulsewire.sources.calendar import CALENDAR_COLUMNS, calendar_from_table
 from pulsewire.sources.news import NEWS_OPTIONAL, NEWS_REQUIRED, news_from_table
@@ -109,7 +109,8 @@ def parse(location: str, data: bytes) -> Batch:
     if is_url(location) or location.lower().endswith(FEED_SUFFIXES):
         return news_from_feed(location, data)
     path = Path(location)
-    table = read_table(location, data, TABLE_FORMATS[path.suffix.lower()])
+    numeric = (*PRICE_FIELDS, "volume")
+    table = read_table(location, data, TABLE_FORMATS[path.suffix.lower()], numeric)
     transforms: dict[BatchKind, Callable[[RawTable], Batch]] = {
         "bars": lambda t: bars_from_table(t, path.stem),
         "news": news_from_table,

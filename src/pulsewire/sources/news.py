@@ -46,9 +46,11 @@ def news_from_table(table: RawTable) -> Batch:
         table, dict.fromkeys(("title", "url", *present), pl.String()), optional=present
     )
     table.raise_first((bad_time, bad_text))
+    # An item without an origin of its own comes from this file.
+    default = {"summary": "", "source": "", "origin": table.origin}
     frame = text.with_columns(
         published.alias("ts_event"),
         *(pl.col(name).fill_null("") for name in present),
-        *(pl.lit("").alias(name) for name in NEWS_OPTIONAL if name not in present),
+        *(pl.lit(default[name]).alias(name) for name in NEWS_OPTIONAL if name not in present),
     )
     return Batch("news", table.origin, table.sha256, with_news_ids(frame))

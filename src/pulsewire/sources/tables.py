@@ -64,7 +64,28 @@ def file_error(origin: str, reason: str, hint: str = "") -> NoReturn:
     raise SourceError(origin, None, None, None, reason, hint=hint)
 
 
-def read_table(origin: str, data: bytes, fmt: TableFormat) -> RawTable:
+def _read_csv(data: bytes, numeric: Collection[str]) -> pl.DataFrame:
+    """Read CSV cells as text, except `numeric` columns when all of them parse as numbers.
+
+    Parsing numbers in the reader is the fast path; if any cell refuses, everything is
+    read as text so that `parse_columns` can say which cell. Dates always stay text:
+    the reader would also accept day-first dates such as 02-01-2020.
+    """
+    if numeric:
+        try:
+            return pl.read_csv(
+                io.BytesIO(data),
+                infer_schema=False,
+                schema_overrides=dict.fromkeys(numeric, pl.Float64()),
+            )
+        except pl.exceptions.PolarsError:
+            pass  # a cell that is not a number: read it as text and locate it below
+    return pl.read_csv(io.BytesIO(data), infer_schema=False)
+
+
+def read_table(
+    origin: str, data: bytes, fmt: TableFormat, numeric: Collection[str] = ()
+) -> RawTable:
     """Return the columns of a CSV, Parquet or JSONL file given as bytes.
 
     Raises
@@ -78,10 +99,7 @@ def read_table(origin: str, data: bytes, fmt: TableFormat) -> RawTable:
     if fmt == "jsonl":
         return _read_jsonl(origin, digest, data)
     try:
-        if fmt == "csv":
-            frame = pl.read_csv(io.BytesIO(data), infer_schema=False)
-        else:
-            frame = pl.read_parquet(io.BytesIO(data))
+        frame = _read_csv(data, numeric) if fmt == "csv" else pl.read_parquet(io.BytesIO(data))
     except (pl.exceptions.PolarsError, OSError) as e:
         if fmt == "csv":
             _raise_ragged_row(origin, data)

@@ -149,20 +149,31 @@ class Store:
     def _write_bars(self, frames: list[pl.DataFrame]) -> None:
         if not frames:
             return
+        # Each batch holds one symbol in date order; sorted by symbol, their concatenation
+        # is in (symbol, date) order unless a symbol comes in several files.
+        frames = sorted(frames, key=lambda frame: str(frame["symbol"][0]))
         incoming = pl.concat(frames)
-        if len(frames) > len({frame["symbol"][0] for frame in frames}):
-            # One symbol in several files of a batch: the later file wins, as across batches.
-            incoming = incoming.unique(["symbol", "date"], keep="last", maintain_order=True)
+        in_order = len(frames) == len({frame["symbol"][0] for frame in frames})
+        if not in_order:
+            # The later file wins, as it would in a later batch.
+            incoming = incoming.unique(["symbol", "date"], keep="last").sort("symbol", "date")
         self._con.register("incoming_bars", incoming)
-        # Rewrite the table in (symbol, date) order rather than append: appends would
-        # interleave symbols and every one-symbol read would touch every row group.
+        columns = "symbol, date, open, high, low, close, adj_close, volume"
+        ((last_symbol,),) = self._con.execute("SELECT max(symbol) FROM bars").fetchall()
+        if last_symbol is None or incoming["symbol"][0] > last_symbol:
+            # New symbols that sort after every stored one: appending keeps the order.
+            self._con.execute(f"INSERT INTO bars SELECT {columns} FROM incoming_bars")
+            return
+        # Otherwise rewrite the table in (symbol, date) order rather than append:
+        # appends would interleave symbols and every one-symbol read would touch every
+        # row group (a daily append is exactly that case).
         self._con.execute(
-            """
+            f"""
             CREATE TABLE bars_next AS
             SELECT * FROM (
                 SELECT * FROM bars ANTI JOIN incoming_bars USING (symbol, date)
                 UNION ALL
-                SELECT symbol, date, open, high, low, close, adj_close, volume FROM incoming_bars
+                SELECT {columns} FROM incoming_bars
             ) ORDER BY symbol, date;
             DROP TABLE bars;
             ALTER TABLE bars_next RENAME TO bars;
@@ -234,6 +245,18 @@ class Store:
             """,
             params={"symbol": symbol, "count": count},
         ).pl()
+        return frame
+
+    def bars(self, symbols: Sequence[str] | None = None) -> pl.DataFrame:
+        """Return the bars of `symbols` (all when None), ordered by symbol and date."""
+        if symbols is None:
+            query = "SELECT * FROM bars ORDER BY symbol, date"
+            frame: pl.DataFrame = self._con.sql(query).pl()
+        else:
+            query = (
+                "SELECT * FROM bars WHERE symbol IN (SELECT unnest($symbols)) ORDER BY symbol, date"
+            )
+            frame = self._con.sql(query, params={"symbols": list(symbols)}).pl()
         return frame
 
     def table(self, name: str) -> pl.DataFrame:
