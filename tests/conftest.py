@@ -10,7 +10,8 @@ import polars as pl
 import pytest
 
 from pulsewire.ingest import ingest
-from pulsewire.sources import bundled_data
+from pulsewire.model import Panel, calendar_for
+from pulsewire.sources import bundled_data, load
 from pulsewire.store import Store
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -53,3 +54,24 @@ def assert_same_content(before: dict[str, pl.DataFrame], after: dict[str, pl.Dat
     assert before.keys() == after.keys()
     for name in before:
         assert before[name].equals(after[name]), f"table {name} changed"
+
+
+# Real panels for the analysis tests, read from ../shared/data through the sources.
+
+
+@pytest.fixture(scope="session")
+def real_bars(shared: Path) -> pl.DataFrame:
+    """All 28 real series, long format (`BAR_SCHEMA`)."""
+    return pl.concat(load(str(path)).frame for path in sorted((shared / "prices").glob("*.csv")))
+
+
+@pytest.fixture(scope="session")
+def real_panel(real_bars: pl.DataFrame) -> Panel:
+    """All 28 symbols on the union of their dates (crypto adds weekends: NaN for ETFs)."""
+    return Panel.from_bars(real_bars)
+
+
+@pytest.fixture(scope="session")
+def xnys_panel(real_panel: Panel) -> Panel:
+    """The 26 symbols that trade on NYSE sessions, on their own dates."""
+    return real_panel.subset(tuple(s for s in real_panel.symbols if calendar_for(s) == "XNYS"))
