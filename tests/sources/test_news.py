@@ -140,3 +140,18 @@ def test_news_item_key_matches_the_key_the_store_uses(shared: Path) -> None:
     for row in frame.iter_rows(named=True):
         item = NewsItem(row["ts_event"], row["title"], row["url"])
         assert item.news_id == row["news_id"]
+
+
+def test_hostile_feed_text_is_stored_exactly_as_received(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.xml"
+    path.write_text(
+        """<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>
+        <item><title>&lt;script&gt;alert(1)&lt;/script&gt; Fed &amp;amp; rates</title>
+        <link>javascript:alert(1)</link>
+        <description>&lt;img src=x onerror=alert(1)&gt;</description>
+        <pubDate>Mon, 02 Feb 2026 19:45:00 +0000</pubDate></item></channel></rss>"""
+    )
+    row = load(str(path)).frame.row(0, named=True)
+    assert row["title"] == "<script>alert(1)</script> Fed &amp; rates"
+    assert row["url"] == "javascript:alert(1)"
+    assert row["summary"] == "<img src=x onerror=alert(1)>"

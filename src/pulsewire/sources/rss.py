@@ -50,7 +50,8 @@ def news_from_feed(origin: str, data: bytes) -> Batch:
     SourceError
         If the document yields no usable entry.
     """
-    parsed = feedparser.parse(data)
+    # No sanitizing here: text is stored as received and escaped where it is rendered.
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     declared = len(_DECLARED_ENTRY.findall(data))
     rows: list[tuple[dt.datetime, str, str, str]] = []
     for entry in parsed.entries:
