@@ -236,7 +236,8 @@ def parse_columns(
     # a second pass over raw and parsed columns side by side (no copies: hstack).
     parsed = frame.select(values)
     side_by_side = frame.select(pl.all().name.prefix(_RAW)).hstack(parsed)
-    for key, row in side_by_side.select(checks).row(0, named=True).items():
+    found = side_by_side.select(checks).row(0, named=True) if checks else {}
+    for key, row in found.items():
         if row is None:
             continue
         check, name = key.split("\0")
