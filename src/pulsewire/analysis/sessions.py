@@ -7,8 +7,10 @@ import functools
 from dataclasses import dataclass
 
 import exchange_calendars as xcals
+import numpy as np
 import pandas as pd
 
+from pulsewire._types import DateArray
 from pulsewire.model import ALWAYS_OPEN, calendar_for
 
 CALENDAR_START = "1990-01-01"
@@ -36,14 +38,25 @@ def last_closed_session(calendar: str, now: dt.datetime) -> dt.date:
     return _exchange(calendar).minute_to_past_session(minute).date()  # type: ignore[no-any-return]
 
 
+def sessions_in(calendar: str, first: dt.date, last: dt.date) -> DateArray:
+    """Return the sessions of `calendar` in [first, last], ascending, as datetime64[D].
+
+    Every UTC day is a session of `ALWAYS_OPEN`. The array is empty when `last` is
+    before `first`.
+    """
+    if last < first:
+        return np.empty(0, dtype="datetime64[D]")
+    if calendar == ALWAYS_OPEN:
+        return np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
+    sessions: pd.DatetimeIndex = _exchange(calendar).sessions_in_range(
+        first.isoformat(), last.isoformat()
+    )
+    return sessions.to_numpy().astype("datetime64[D]")
+
+
 def sessions_between(calendar: str, after: dt.date, through: dt.date) -> int:
     """Return how many sessions fall in (after, through]."""
-    if through <= after:
-        return 0
-    if calendar == ALWAYS_OPEN:
-        return (through - after).days
-    start = after + dt.timedelta(days=1)
-    return int(_exchange(calendar).sessions_in_range(start.isoformat(), through.isoformat()).size)
+    return int(sessions_in(calendar, after + dt.timedelta(days=1), through).size)
 
 
 @dataclass(frozen=True, slots=True)

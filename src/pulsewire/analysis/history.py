@@ -1,0 +1,403 @@
+"""Measured history: what followed the past days on which a condition held.
+
+Every "historically..." sentence is backed by a count from here. A bar is a row of the
+panel, so pass a panel on the symbol's own sessions (NaN rows break the windows that
+cross them, and the days whose windows break are not counted). With prices ``p``
+(adjusted closes, so that a dividend is not a move) and ``h = horizon``:
+
+- daily log return: ``r[s] = log(p[s] / p[s-1])``;
+- trailing volatility: ``v[s]`` = sample standard deviation (ddof=1) of the
+  `volatility_window` returns ``r[s-w+1..s]``, known at the close of ``s``;
+- forward return: ``f[s] = log(p[s+h] / p[s])``;
+- large move after ``s``: ``|f[s]| > sigmas * v[s] * sqrt(h)``, a move beyond `sigmas`
+  standard deviations of an h-bar random walk with the volatility of the weeks before
+  ``s``.
+
+As of row ``t`` the panel is cut after ``t`` before anything is computed, so a day
+``s`` counts only when ``s + h <= t``: its outcome was known at ``t``. The condition
+must itself be causal (the builders here are). Successive condition days share most of
+their forward window; the rates and the interval use only non-overlapping cases (see
+`HistoryResult`), and a claim also needs enough distinct episodes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from numpy.lib.stride_tricks import sliding_window_view
+
+from pulsewire._types import BoolArray, DateArray, FloatArray
+from pulsewire.errors import DataError
+from pulsewire.model.history import HistoryResult
+from pulsewire.model.panel import Panel
+
+IndexArray = npt.NDArray[np.intp]
+
+__all__ = [
+    "calm_volatility",
+    "daily_volatility",
+    "forward_log_return",
+    "measure_history",
+    "measure_universe",
+    "rsi_above",
+]
+
+
+def _check_at_least(name: str, value: int, minimum: int) -> None:
+    if value < minimum:
+        raise DataError(name, value, f"{name}={value} is below {minimum}")
+
+
+def _log_returns(close: FloatArray) -> FloatArray:
+    returns = np.full(close.shape, np.nan)
+    returns[1:] = np.log(close[1:] / close[:-1])
+    return returns
+
+
+def daily_volatility(close: FloatArray, window: int = 20) -> FloatArray:
+    """Return the sample standard deviation of the last `window` daily log returns.
+
+    Parameters
+    ----------
+    close
+        Prices (T, N), NaN where there is no bar.
+    window
+        Number of returns, at least 2. Row ``s`` uses the returns of rows
+        ``s-window+1..s``, so the first `window` rows are NaN.
+
+    Returns
+    -------
+    FloatArray
+        Daily (not annualised) volatility (T, N); NaN where a window holds a NaN.
+
+    Raises
+    ------
+    DataError
+        If `window` is below 2.
+    """
+    _check_at_least("window", window, 2)
+    volatility = np.full(close.shape, np.nan)
+    if close.shape[0] > window:
+        windows = sliding_window_view(_log_returns(close)[1:], window, axis=0)
+        volatility[window:] = windows.std(axis=-1, ddof=1)
+    return volatility
+
+
+def forward_log_return(close: FloatArray, horizon: int) -> FloatArray:
+    """Return the log return from each row to `horizon` rows later.
+
+    Parameters
+    ----------
+    close
+        Prices (T, N), NaN where there is no bar.
+    horizon
+        Number of bars ahead, at least 1; the last `horizon` rows are NaN.
+
+    Returns
+    -------
+    FloatArray
+        ``log(close[s + horizon] / close[s])`` (T, N).
+
+    Raises
+    ------
+    DataError
+        If `horizon` is below 1.
+    """
+    _check_at_least("horizon", horizon, 1)
+    forward = np.full(close.shape, np.nan)
+    if close.shape[0] > horizon:
+        forward[:-horizon] = np.log(close[horizon:] / close[:-horizon])
+    return forward
+
+
+def calm_volatility(
+    close: FloatArray, window: int = 20, lookback: int = 252, decile: float = 0.1
+) -> BoolArray:
+    """Return where realised volatility is in the bottom `decile` of its trailing `lookback`.
+
+    Row ``s`` is calm when fewer than ``decile * lookback`` of the `lookback` values of
+    `daily_volatility` ending at ``s`` (``s`` included) lie strictly below today's: with
+    the defaults, today's 20-day volatility is among the lowest 26 of the last 252.
+
+    Parameters
+    ----------
+    close
+        Prices (T, N), NaN where there is no bar.
+    window
+        Returns per volatility value, at least 2.
+    lookback
+        Volatility values to rank against, at least 2; a row needs all of them.
+    decile
+        Share of the trailing values that may lie below today's, in (0, 1).
+
+    Returns
+    -------
+    BoolArray
+        (T, N); False during the ``window + lookback - 1`` warm-up rows and wherever
+        a volatility value in the trailing range is NaN.
+
+    Raises
+    ------
+    DataError
+        If `window` or `lookback` is below 2 or `decile` is outside (0, 1).
+    """
+    _check_at_least("lookback", lookback, 2)
+    if not 0 < decile < 1:
+        raise DataError("decile", decile, f"decile={decile} is outside (0, 1)")
+    volatility = daily_volatility(close, window)
+    calm = np.zeros(close.shape, dtype=np.bool_)
+    if close.shape[0] < lookback:
+        return calm
+    # One column at a time: the ranking windows take T x lookback values per column.
+    for column in range(close.shape[1]):
+        windows = sliding_window_view(volatility[:, column], lookback)
+        below = np.count_nonzero(windows < windows[:, -1:], axis=1)
+        complete = np.isfinite(windows).all(axis=1)
+        calm[lookback - 1 :, column] = complete & (below < decile * lookback)
+    return calm
+
+
+def rsi_above(rsi: FloatArray, level: float = 70.0) -> BoolArray:
+    """Return where the RSI is strictly above `level` (overbought by default).
+
+    Parameters
+    ----------
+    rsi
+        RSI values (T, N) in [0, 100], NaN during warm-up.
+    level
+        Threshold in [0, 100].
+
+    Returns
+    -------
+    BoolArray
+        (T, N); False where the RSI is NaN.
+
+    Raises
+    ------
+    DataError
+        If `level` is outside [0, 100].
+    """
+    if not 0 <= level <= 100:
+        raise DataError("level", level, f"level={level} is outside [0, 100]")
+    return np.greater(rsi, level)
+
+
+def _non_overlapping(qualifying: BoolArray, horizon: int) -> tuple[IndexArray, IndexArray]:
+    """Pick cases greedily from the earliest: each at least `horizon` rows after the last.
+
+    Return the rows and, per row, the first pooled column that qualifies there (the
+    symbol before its peers). Appending rows never changes earlier picks.
+    """
+    rows = np.flatnonzero(qualifying.any(axis=1))
+    picks: list[int] = []
+    position = 0
+    while position < rows.size:
+        picks.append(int(rows[position]))
+        position = int(np.searchsorted(rows, rows[position] + horizon))
+    picked = np.array(picks, dtype=np.intp)
+    return picked, qualifying[picked].argmax(axis=1)
+
+
+def _date(value: np.datetime64) -> dt.date:
+    date: dt.date = value.astype("datetime64[D]").item()
+    return date
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcomes:
+    """Forward outcomes of every row of a panel cut at as-of, and the definitions used."""
+
+    dates: DateArray
+    forward: FloatArray
+    known: BoolArray
+    large: BoolArray
+    horizon: int
+    volatility_window: int
+    sigmas: float
+
+    @classmethod
+    def measure(
+        cls,
+        dates: DateArray,
+        close: FloatArray,
+        horizon: int,
+        volatility_window: int,
+        sigmas: float,
+    ) -> _Outcomes:
+        _check_at_least("volatility_window", volatility_window, 2)
+        if not (np.isfinite(sigmas) and sigmas > 0):
+            raise DataError("sigmas", sigmas, f"sigmas={sigmas} is not a positive number")
+        forward = forward_log_return(close, horizon)
+        scale = sigmas * np.sqrt(horizon) * daily_volatility(close, volatility_window)
+        known = np.isfinite(forward) & (scale > 0)
+        large = known & (np.abs(forward) > scale)
+        return cls(dates, forward, known, large, horizon, volatility_window, sigmas)
+
+    def summarise(
+        self, symbols: tuple[str, ...], columns: list[int], condition: BoolArray, description: str
+    ) -> HistoryResult:
+        """Return the result of the pool `columns` (the symbol first) under `condition`."""
+        forward = self.forward[:, columns]
+        known = self.known[:, columns]
+        large = self.large[:, columns]
+        up = known & (forward > 0)
+        qualifying = condition[:, columns] & known
+        starts = qualifying.copy()
+        starts[1:] &= ~qualifying[:-1]
+        rows, pooled = _non_overlapping(qualifying, self.horizon)
+        returns = forward[rows, pooled]
+        has_cases = rows.size > 0
+        return HistoryResult(
+            symbols=symbols,
+            condition=description,
+            as_of=_date(self.dates[-1]),
+            horizon=self.horizon,
+            volatility_window=self.volatility_window,
+            sigmas=self.sigmas,
+            condition_days=int(qualifying.sum()),
+            episodes=int(starts.sum()),
+            cases=int(rows.size),
+            large_moves=int(large[rows, pooled].sum()),
+            up_moves=int(up[rows, pooled].sum()),
+            mean_return=float(returns.mean()) if has_cases else np.nan,
+            median_return=float(np.median(returns)) if has_cases else np.nan,
+            base_days=int(known.sum()),
+            base_large_moves=int(large.sum()),
+            base_up_moves=int(up.sum()),
+            first_date=_date(self.dates[rows[0]]) if has_cases else None,
+            last_date=_date(self.dates[rows[-1]]) if has_cases else None,
+            holds_at_as_of=bool(condition[-1, columns[0]]),
+        )
+
+
+def _rows_until(panel: Panel, condition: BoolArray, as_of: dt.date) -> int:
+    """Check `condition` against `panel` and return the number of rows known at `as_of`."""
+    if condition.shape != panel.close.shape or condition.dtype != np.bool_:
+        raise DataError(
+            "condition",
+            (condition.shape, condition.dtype),
+            f"is not a boolean array of shape {panel.close.shape}",
+        )
+    stop = int(np.searchsorted(panel.dates, np.datetime64(as_of, "D"), side="right"))
+    if stop == 0:
+        raise DataError("as_of", as_of, f"{as_of} is before the first date of the panel")
+    return stop
+
+
+def measure_history(
+    panel: Panel,
+    condition: BoolArray,
+    *,
+    symbol: str,
+    as_of: dt.date,
+    horizon: int,
+    description: str,
+    peers: Sequence[str] = (),
+    volatility_window: int = 20,
+    sigmas: float = 2.0,
+) -> HistoryResult:
+    """Return what followed the past days on which `condition` held for `symbol`.
+
+    Only rows up to `as_of` are read: the answer does not change when later bars are
+    altered or removed. Returns are taken on `panel.adj_close`.
+
+    Parameters
+    ----------
+    panel
+        Bars on the symbol's sessions (rows are bars).
+    condition
+        (T, N) boolean, True where the condition holds; it must use only data up to
+        its row.
+    symbol
+        The symbol the sentence is about; `condition` at `as_of` is read in its column.
+    as_of
+        The last date whose close is known; the last panel row on or before it is used.
+    horizon
+        Forward window in bars, at least 1.
+    description
+        The condition in words, as the writer may quote it.
+    peers
+        Symbols pooled with `symbol` to lengthen its history; at most one case per
+        forward window is taken across the pool, the symbol's own first.
+    volatility_window
+        Returns in the trailing volatility that sizes a large move, at least 2.
+    sigmas
+        Size of a large move in trailing standard deviations, positive.
+
+    Returns
+    -------
+    HistoryResult
+        Counts, rates, interval and verdict; see `HistoryResult.claim`.
+
+    Raises
+    ------
+    DataError
+        If a symbol is unknown or repeated, `condition` does not match the panel,
+        `as_of` is before the panel, or a parameter is out of its range.
+    """
+    stop = _rows_until(panel, condition, as_of)
+    pool = (symbol, *peers)
+    if len(set(pool)) != len(pool):
+        raise DataError("peers", tuple(peers), f"repeats a symbol of {pool}")
+    columns = [panel.column(name) for name in pool]
+    outcomes = _Outcomes.measure(
+        panel.dates[:stop], panel.adj_close[:stop, columns], horizon, volatility_window, sigmas
+    )
+    return outcomes.summarise(pool, list(range(len(pool))), condition[:stop, columns], description)
+
+
+def measure_universe(
+    panel: Panel,
+    condition: BoolArray,
+    *,
+    as_of: dt.date,
+    horizon: int,
+    description: str,
+    volatility_window: int = 20,
+    sigmas: float = 2.0,
+) -> tuple[HistoryResult, ...]:
+    """Return `measure_history` of every symbol of `panel` on its own, in panel order.
+
+    The outcome arrays are computed once for the whole panel; only the choice of
+    non-overlapping cases runs per symbol.
+
+    Parameters
+    ----------
+    panel
+        Bars on a shared session axis (rows are bars).
+    condition
+        (T, N) boolean, True where the condition holds, causal.
+    as_of
+        The last date whose close is known.
+    horizon
+        Forward window in bars, at least 1.
+    description
+        The condition in words.
+    volatility_window
+        Returns in the trailing volatility that sizes a large move, at least 2.
+    sigmas
+        Size of a large move in trailing standard deviations, positive.
+
+    Returns
+    -------
+    tuple[HistoryResult, ...]
+        One result per symbol of `panel`.
+
+    Raises
+    ------
+    DataError
+        If `condition` does not match the panel, `as_of` is before the panel, or a
+        parameter is out of its range.
+    """
+    stop = _rows_until(panel, condition, as_of)
+    outcomes = _Outcomes.measure(
+        panel.dates[:stop], panel.adj_close[:stop], horizon, volatility_window, sigmas
+    )
+    return tuple(
+        outcomes.summarise((name,), [column], condition[:stop], description)
+        for column, name in enumerate(panel.symbols)
+    )

@@ -1,0 +1,338 @@
+"""Data quality: stale and frozen series, calendar gaps, broken OHLC and outlier returns.
+
+The kernels take (time x symbols) arrays, NaN where a symbol has no bar, and work on
+each symbol's own bars: a symbol's previous bar is its last earlier row with a bar, not
+the panel's previous row (crypto adds weekend rows where ETFs are NaN).
+`assess_quality` turns them into typed findings (`pulsewire.model.quality`) as of `now`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+from numpy.lib.stride_tricks import sliding_window_view
+
+from pulsewire._types import BoolArray, DateArray, FloatArray
+from pulsewire.analysis.sessions import (
+    last_closed_session,
+    sessions_between,
+    sessions_in,
+)
+from pulsewire.errors import DataError
+from pulsewire.model import Panel, calendar_for
+from pulsewire.model.bar import OHLC_TOLERANCE
+from pulsewire.model.quality import (
+    Finding,
+    FrozenRun,
+    Gap,
+    OhlcInconsistency,
+    OhlcRule,
+    Outlier,
+    Stale,
+)
+
+RowArray = npt.NDArray[np.intp]
+"""Row numbers into a panel's time axis; -1 where there is no such row."""
+
+MIN_FROZEN_BARS: Final = 3
+"""Bars with one price (the repeated bar and its copies) that make a frozen run.
+
+A bar is a copy when its close equals the previous close and either its open, high and
+low equal the previous bar's too, or it is flat (open = high = low = close): the two
+ways a feed that stopped updating fills a session. Over the full history of the 28
+bundled series a copy is never followed by another copy, while runs of three or four
+equal closes alone occur 38 times (HYG 2026-01-12..15, UUP 2012-12-21..27, ...): closes
+alone would call a quiet bond or dollar ETF frozen, two copies in a row would not.
+"""
+
+OUTLIER_WINDOW: Final = 252
+"""Past daily log returns (about a year of sessions) that set a return's robust scale."""
+
+OUTLIER_THRESHOLD: Final = 8.0
+"""|robust z| above which a daily return is an outlier.
+
+For normal returns |z| > 8 has probability ~1e-15; a bad print or an unadjusted split
+(a 2:1 split is a log return of -0.69) scores in the tens or hundreds. Fat tails still
+put real crash and rebound days above 8 (2008-10, 2020-03, 2025-04-09): an outlier is a
+return to verify against the market, not proof of bad data.
+"""
+
+MAD_TO_SIGMA: Final = 1.4826
+"""Scale that makes the median absolute deviation of normal data equal its sigma."""
+
+
+def lagged_bar_rows(has_bar: BoolArray, lag: int) -> RowArray:
+    """Return, for each bar, the row of the bar `lag` bars earlier in its column.
+
+    Parameters
+    ----------
+    has_bar
+        (T, N) True where a symbol has a bar.
+    lag
+        How many of the symbol's own bars to step back; 0 returns the bar's own row.
+
+    Returns
+    -------
+    RowArray
+        (T, N) rows; -1 where there is no bar, or fewer than `lag` bars before it.
+    """
+    if lag < 0:
+        raise DataError("lag", lag, "must be at least 0")
+    # Stable sort puts each column's bar rows first, in time order: row k of `order`
+    # is the row of the column's bar number k.
+    order = np.argsort(~has_bar, axis=0, kind="stable")
+    number = np.cumsum(has_bar, axis=0) - 1 - lag
+    found = has_bar & (number >= 0)
+    rows = np.take_along_axis(order, np.maximum(number, 0), axis=0)
+    return np.where(found, rows, -1)
+
+
+def at_rows(values: FloatArray, rows: RowArray) -> FloatArray:
+    """Return values[rows[t, j], j] for (T, N) `values` and `rows`, NaN where a row is -1."""
+    picked = np.take_along_axis(values, np.maximum(rows, 0), axis=0)
+    return np.where(rows >= 0, picked, np.nan)
+
+
+def log_returns(close: FloatArray) -> FloatArray:
+    """Return each bar's log return from the symbol's previous bar.
+
+    Parameters
+    ----------
+    close
+        (T, N) closes, NaN where a symbol has no bar.
+
+    Returns
+    -------
+    FloatArray
+        (T, N); NaN where there is no bar or no previous bar.
+    """
+    previous = at_rows(close, lagged_bar_rows(np.isfinite(close), 1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.log(close / previous)
+
+
+def robust_zscores(values: FloatArray, window: int) -> FloatArray:
+    """Return each value's robust z-score against the `window` values before it.
+
+    z = (x - median) / (`MAD_TO_SIGMA` * MAD) over the column's previous `window`
+    finite values, so a score uses only the past.
+
+    Parameters
+    ----------
+    values
+        (T, N), NaN where there is no value.
+    window
+        How many earlier values set the median and the median absolute deviation.
+
+    Returns
+    -------
+    FloatArray
+        (T, N); NaN where there is no value, during the first `window` values of a
+        column, and where the MAD is 0 (no scale).
+    """
+    if window < 2:
+        raise DataError("window", window, "must be at least 2")
+    scores = np.full(values.shape, np.nan)
+    for column in range(values.shape[1]):
+        rows = np.flatnonzero(np.isfinite(values[:, column]))
+        if rows.size <= window:
+            continue
+        x = values[rows, column]
+        past = sliding_window_view(x[:-1], window)
+        median = np.median(past, axis=1)
+        scale = MAD_TO_SIGMA * np.median(np.abs(past - median[:, None]), axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            z = (x[window:] - median) / scale
+        scores[rows[window:], column] = np.where(scale > 0, z, np.nan)
+    return scores
+
+
+def copied_bars(
+    open_: FloatArray, high: FloatArray, low: FloatArray, close: FloatArray
+) -> BoolArray:
+    """Return where a bar carries no new price: a copy of the symbol's previous bar.
+
+    A copy has the previous close and either the previous open, high and low, or
+    open = high = low = close (a flat fill). See `MIN_FROZEN_BARS`.
+
+    Returns
+    -------
+    BoolArray
+        (T, N); False where there is no bar or no previous bar.
+    """
+    previous = lagged_bar_rows(np.isfinite(close), 1)
+    same_close = close == at_rows(close, previous)
+    repeated = (
+        (open_ == at_rows(open_, previous))
+        & (high == at_rows(high, previous))
+        & (low == at_rows(low, previous))
+    )
+    flat = (open_ == close) & (high == close) & (low == close)
+    copied: BoolArray = same_close & (repeated | flat)
+    return copied
+
+
+def ohlc_violations(
+    open_: FloatArray, high: FloatArray, low: FloatArray, close: FloatArray
+) -> dict[OhlcRule, BoolArray]:
+    """Return, for each `OhlcRule`, where a bar breaks it beyond `OHLC_TOLERANCE`.
+
+    Returns
+    -------
+    dict[OhlcRule, BoolArray]
+        (T, N) masks; NaN prices break no rule.
+    """
+    return {
+        OhlcRule.HIGH_BELOW_BODY: high < np.maximum(open_, close) * (1 - OHLC_TOLERANCE),
+        OhlcRule.LOW_ABOVE_BODY: low > np.minimum(open_, close) * (1 + OHLC_TOLERANCE),
+        OhlcRule.HIGH_BELOW_LOW: high < low * (1 - OHLC_TOLERANCE),
+    }
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """Findings per symbol as of `now`, every panel symbol a key (an empty tuple if clean).
+
+    Each symbol's findings come as Stale, Gap, FrozenRun, OhlcInconsistency, Outlier,
+    each kind in date order.
+    """
+
+    now: dt.datetime
+    findings: Mapping[str, tuple[Finding, ...]]
+
+    def stale(self, symbol: str) -> Stale | None:
+        """Return `symbol`'s `Stale` finding, or None when its data is current."""
+        return next((f for f in self.findings[symbol] if isinstance(f, Stale)), None)
+
+
+def _runs(mask: BoolArray) -> list[tuple[int, int]]:
+    """Return the (start, stop) index pairs of the runs of True in a 1-D mask."""
+    edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
+    starts, stops = np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()
+    return list(zip(starts, stops, strict=True))
+
+
+def _day(value: np.datetime64) -> dt.date:
+    day: dt.date = value.astype("datetime64[D]").item()
+    return day
+
+
+def _calendar_findings(
+    symbol: str, dates: DateArray, copied: BoolArray, now: dt.datetime, min_frozen_bars: int
+) -> list[Finding]:
+    """Return the Stale, Gap and FrozenRun findings of one symbol's bars (`dates` ascending)."""
+    calendar = calendar_for(symbol)
+    first, last = _day(dates[0]), _day(dates[-1])
+    expected = sessions_in(calendar, first, last)
+    gaps = [
+        Gap(symbol, _day(expected[a]), _day(expected[b - 1]), b - a)
+        for a, b in _runs(~np.isin(expected, dates))
+    ]
+    # A run of copies from a to b repeats the bar at a - 1: that bar starts the run.
+    frozen = [
+        FrozenRun(symbol, _day(dates[a - 1]), _day(dates[b - 1]), b - a + 1)
+        for a, b in _runs(copied)
+        if b - a + 1 >= min_frozen_bars
+    ]
+    since = frozen[-1].first if frozen and frozen[-1].last == last else last
+    due = last_closed_session(calendar, now)
+    behind = sessions_between(calendar, last, due)
+    stale = [Stale(symbol, since, last, due, behind)] if since < last or behind else []
+    return [*stale, *gaps, *frozen]
+
+
+def assess_quality(
+    panel: Panel,
+    now: dt.datetime,
+    *,
+    min_frozen_bars: int = MIN_FROZEN_BARS,
+    outlier_window: int = OUTLIER_WINDOW,
+    outlier_threshold: float = OUTLIER_THRESHOLD,
+) -> QualityReport:
+    """Return the data quality findings of every symbol of `panel` as of `now`.
+
+    Only bars complete at `now` count: a symbol's bars dated after its calendar's last
+    closed session at `now` (`last_closed_session`) are ignored, so a report as of
+    `now` is the same whatever the panel holds after it. Findings:
+
+    - `Stale`: the last bar lags the last closed session, or the last `min_frozen_bars`
+      or more bars carry one price; `since` is the last bar that was news.
+    - `Gap`: runs of sessions of the symbol's calendar (`calendar_for`) with no bar,
+      between its first and last bar. Bars on non-sessions are not findings.
+    - `FrozenRun`: every run of `min_frozen_bars` or more bars with one price.
+    - `OhlcInconsistency`: bars breaking an `OhlcRule`.
+    - `Outlier`: closes whose daily log return has |robust z| > `outlier_threshold`
+      against the `outlier_window` returns before it (`robust_zscores`).
+
+    Parameters
+    ----------
+    panel
+        Daily bars; closes are raw (split-adjusted) prices, as traded.
+    now
+        Timezone-aware moment of the assessment.
+    min_frozen_bars
+        Bars with one price that make a frozen run, at least 2 (`MIN_FROZEN_BARS`).
+    outlier_window
+        Past returns that set the robust scale, at least 2 (`OUTLIER_WINDOW`).
+    outlier_threshold
+        |z| above which a return is an outlier, above 0 (`OUTLIER_THRESHOLD`).
+
+    Returns
+    -------
+    QualityReport
+        The findings of every symbol.
+
+    Raises
+    ------
+    DataError
+        If a parameter is out of its range.
+    ValueError
+        If `now` is naive.
+    """
+    if min_frozen_bars < 2:
+        raise DataError("min_frozen_bars", min_frozen_bars, "must be at least 2")
+    if outlier_window < 2:
+        raise DataError("outlier_window", outlier_window, "must be at least 2")
+    if not outlier_threshold > 0:
+        raise DataError("outlier_threshold", outlier_threshold, "must be above 0")
+    calendars = [calendar_for(symbol) for symbol in panel.symbols]
+    due = {c: np.datetime64(last_closed_session(c, now), "D") for c in set(calendars)}
+    known = panel.dates[:, None] <= np.array([due[c] for c in calendars], dtype="datetime64[D]")
+    open_, high, low, close = (
+        np.where(known, getattr(panel, name), np.nan) for name in ("open", "high", "low", "close")
+    )
+    has_bar = np.isfinite(close)
+    copied = copied_bars(open_, high, low, close)
+    broken = ohlc_violations(open_, high, low, close)
+    returns = log_returns(close)
+    scores = robust_zscores(returns, outlier_window)
+    findings: dict[str, tuple[Finding, ...]] = {}
+    for j, symbol in enumerate(panel.symbols):
+        rows = np.flatnonzero(has_bar[:, j])
+        if rows.size == 0:
+            findings[symbol] = ()
+            continue
+        found = _calendar_findings(symbol, panel.dates[rows], copied[rows, j], now, min_frozen_bars)
+        found += [
+            OhlcInconsistency(
+                symbol,
+                _day(panel.dates[t]),
+                float(open_[t, j]),
+                float(high[t, j]),
+                float(low[t, j]),
+                float(close[t, j]),
+                tuple(rule for rule, mask in broken.items() if mask[t, j]),
+            )
+            for t in rows[np.any([mask[rows, j] for mask in broken.values()], axis=0)]
+        ]
+        found += [
+            Outlier(symbol, _day(panel.dates[t]), float(returns[t, j]), float(scores[t, j]))
+            for t in rows[np.abs(scores[rows, j]) > outlier_threshold]
+        ]
+        findings[symbol] = tuple(found)
+    return QualityReport(now, findings)
