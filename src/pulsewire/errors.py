@@ -8,10 +8,13 @@ from __future__ import annotations
 
 __all__ = [
     "DataError",
+    "ParameterError",
     "PulsewireError",
     "SourceError",
     "StoreBusyError",
     "StoreError",
+    "check_at_least",
+    "check_within",
 ]
 
 
@@ -31,6 +34,22 @@ class DataError(PulsewireError):
         self.field = field
         self.value = value
         self.reason = reason
+
+
+class ParameterError(DataError, ValueError):
+    """A function was called with a parameter out of its bounds (a programming error)."""
+
+
+def check_at_least(name: str, value: float, bound: float) -> None:
+    """Raise `ParameterError` naming the parameter, value and bound unless value >= bound."""
+    if value < bound:
+        raise ParameterError(name, value, f"{name}={value} is below {bound}")
+
+
+def check_within(name: str, value: int, size: int) -> None:
+    """Raise `ParameterError` unless 0 <= value < size (an index into `size` items)."""
+    if not 0 <= value < size:
+        raise ParameterError(name, value, f"{name}={value} is outside [0, {size - 1}]")
 
 
 class SourceError(PulsewireError):

@@ -24,8 +24,8 @@ from typing import Final
 
 import numpy as np
 
-from pulsewire._types import BoolArray, FloatArray
-from pulsewire.analysis.quality import RowArray, at_rows, lagged_bar_rows
+from pulsewire._types import BoolArray, FloatArray, IntArray
+from pulsewire.analysis.rows import at_rows, lagged_bar_rows, last_bar_rows
 from pulsewire.analysis.sessions import sessions_between, sessions_in
 from pulsewire.errors import DataError
 from pulsewire.model import Panel, calendar_for
@@ -113,13 +113,6 @@ CORRELATION_WINDOWS: Final = (20, 60)
 """Windows of return correlation, in dates both symbols have a bar: a month, a quarter."""
 
 
-def last_bar_rows(has_bar: BoolArray) -> RowArray:
-    """Return the row of each symbol's last bar on or before each row (-1: none yet)."""
-    rows = np.where(has_bar, np.arange(has_bar.shape[0])[:, None], -1)
-    last: RowArray = np.maximum.accumulate(rows, axis=0)
-    return last
-
-
 def window_returns(prices: FloatArray, window: int) -> FloatArray:
     """Return each symbol's simple return over its last `window` bars.
 
@@ -141,7 +134,7 @@ def window_returns(prices: FloatArray, window: int) -> FloatArray:
 
 
 def basket_returns(
-    prices: FloatArray, current: BoolArray, window: int, members: RowArray
+    prices: FloatArray, current: BoolArray, window: int, members: IntArray
 ) -> FloatArray:
     """Return the mean return of each symbol's basket over the symbol's own window.
 
@@ -182,7 +175,7 @@ def basket_returns(
 
 
 def pair_correlations(
-    prices: FloatArray, left: RowArray, right: RowArray, window: int
+    prices: FloatArray, left: IntArray, right: IntArray, window: int
 ) -> FloatArray:
     """Return the rolling Pearson correlation of the daily returns of column pairs.
 
@@ -263,7 +256,7 @@ def _peers(panel: Panel, related: Mapping[str, tuple[str, ...]]) -> list[list[in
     ]
 
 
-def _padded(columns: list[list[int]]) -> RowArray:
+def _padded(columns: list[list[int]]) -> IntArray:
     width = max((len(c) for c in columns), default=0)
     return np.array([c + [-1] * (width - len(c)) for c in columns], dtype=np.intp).reshape(
         len(columns), width

@@ -27,15 +27,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
-from pulsewire._types import BoolArray, DateArray, FloatArray
-from pulsewire.errors import DataError
+from pulsewire._types import BoolArray, DateArray, FloatArray, IntArray
+from pulsewire.analysis.rows import as_date
+from pulsewire.errors import DataError, check_at_least
 from pulsewire.model.history import HistoryResult
 from pulsewire.model.panel import Panel
-
-IndexArray = npt.NDArray[np.intp]
 
 __all__ = [
     "calm_volatility",
@@ -45,11 +43,6 @@ __all__ = [
     "measure_universe",
     "rsi_above",
 ]
-
-
-def _check_at_least(name: str, value: int, minimum: int) -> None:
-    if value < minimum:
-        raise DataError(name, value, f"{name}={value} is below {minimum}")
 
 
 def _log_returns(close: FloatArray) -> FloatArray:
@@ -79,7 +72,7 @@ def daily_volatility(close: FloatArray, window: int = 20) -> FloatArray:
     DataError
         If `window` is below 2.
     """
-    _check_at_least("window", window, 2)
+    check_at_least("window", window, 2)
     volatility = np.full(close.shape, np.nan)
     if close.shape[0] > window:
         windows = sliding_window_view(_log_returns(close)[1:], window, axis=0)
@@ -107,7 +100,7 @@ def forward_log_return(close: FloatArray, horizon: int) -> FloatArray:
     DataError
         If `horizon` is below 1.
     """
-    _check_at_least("horizon", horizon, 1)
+    check_at_least("horizon", horizon, 1)
     forward = np.full(close.shape, np.nan)
     if close.shape[0] > horizon:
         forward[:-horizon] = np.log(close[horizon:] / close[:-horizon])
@@ -145,7 +138,7 @@ def calm_volatility(
     DataError
         If `window` or `lookback` is below 2 or `decile` is outside (0, 1).
     """
-    _check_at_least("lookback", lookback, 2)
+    check_at_least("lookback", lookback, 2)
     if not 0 < decile < 1:
         raise DataError("decile", decile, f"decile={decile} is outside (0, 1)")
     volatility = daily_volatility(close, window)
@@ -186,7 +179,7 @@ def rsi_above(rsi: FloatArray, level: float = 70.0) -> BoolArray:
     return np.greater(rsi, level)
 
 
-def _non_overlapping(qualifying: BoolArray, horizon: int) -> tuple[IndexArray, IndexArray]:
+def _non_overlapping(qualifying: BoolArray, horizon: int) -> tuple[IntArray, IntArray]:
     """Pick cases greedily from the earliest: each at least `horizon` rows after the last.
 
     Return the rows and, per row, the first pooled column that qualifies there (the
@@ -200,11 +193,6 @@ def _non_overlapping(qualifying: BoolArray, horizon: int) -> tuple[IndexArray, I
         position = int(np.searchsorted(rows, rows[position] + horizon))
     picked = np.array(picks, dtype=np.intp)
     return picked, qualifying[picked].argmax(axis=1)
-
-
-def _date(value: np.datetime64) -> dt.date:
-    date: dt.date = value.astype("datetime64[D]").item()
-    return date
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +216,7 @@ class _Outcomes:
         volatility_window: int,
         sigmas: float,
     ) -> _Outcomes:
-        _check_at_least("volatility_window", volatility_window, 2)
+        check_at_least("volatility_window", volatility_window, 2)
         if not (np.isfinite(sigmas) and sigmas > 0):
             raise DataError("sigmas", sigmas, f"sigmas={sigmas} is not a positive number")
         forward = forward_log_return(close, horizon)
@@ -254,7 +242,7 @@ class _Outcomes:
         return HistoryResult(
             symbols=symbols,
             condition=description,
-            as_of=_date(self.dates[-1]),
+            as_of=as_date(self.dates[-1]),
             horizon=self.horizon,
             volatility_window=self.volatility_window,
             sigmas=self.sigmas,
@@ -268,8 +256,8 @@ class _Outcomes:
             base_days=int(known.sum()),
             base_large_moves=int(large.sum()),
             base_up_moves=int(up.sum()),
-            first_date=_date(self.dates[rows[0]]) if has_cases else None,
-            last_date=_date(self.dates[rows[-1]]) if has_cases else None,
+            first_date=as_date(self.dates[rows[0]]) if has_cases else None,
+            last_date=as_date(self.dates[rows[-1]]) if has_cases else None,
             holds_at_as_of=bool(condition[-1, columns[0]]),
         )
 

@@ -36,11 +36,10 @@ import math
 from typing import Final, NamedTuple
 
 import numpy as np
-import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
-from pulsewire._types import BoolArray, DateArray, FloatArray
-from pulsewire.errors import DataError
+from pulsewire._types import BoolArray, DateArray, FloatArray, IntArray
+from pulsewire.errors import DataError, ParameterError, check_at_least, check_within
 from pulsewire.model.level import Level, LevelKind, LevelMap, Pivot, Range
 
 PIVOT_BARS: Final = 5
@@ -74,7 +73,7 @@ class SwingPivots(NamedTuple):
 
     high: BoolArray
     low: BoolArray
-    confirmed_row: npt.NDArray[np.intp]
+    confirmed_row: IntArray
 
 
 def _tops(values: FloatArray, pivot_bars: int) -> BoolArray:
@@ -109,12 +108,14 @@ def swing_pivots(high: FloatArray, low: FloatArray, pivot_bars: int = PIVOT_BARS
 
     Raises
     ------
-    ValueError
+    ParameterError
         If `pivot_bars` is below 1 or the shapes differ.
     """
-    _check_at_least("pivot_bars", pivot_bars, 1)
+    check_at_least("pivot_bars", pivot_bars, 1)
     if high.shape != low.shape:
-        raise ValueError(f"low has shape {low.shape}, not that of high {high.shape}")
+        raise ParameterError(
+            "low", low.shape, f"low has shape {low.shape}, not that of high {high.shape}"
+        )
     # Pack each column's bars to the top (time order kept), find pivots there, scatter back.
     bar = np.isfinite(high) & np.isfinite(low)
     order = np.argsort(~bar, axis=0, kind="stable")
@@ -180,7 +181,7 @@ def levels_asof(
 
     Raises
     ------
-    ValueError
+    ParameterError
         If an array's shape, `column`, `row` or a parameter is out of bounds.
     DataError
         If the symbol has no bar up to `row`, or its ATR on the as-of bar is not positive.
@@ -188,19 +189,21 @@ def levels_asof(
     shape = (dates.shape[0], close.shape[1] if close.ndim == 2 else 0)
     for name, values in (("high", high), ("low", low), ("close", close), ("atr", atr)):
         if values.shape != shape or shape[1] == 0:
-            raise ValueError(f"{name} has shape {values.shape}, expected {shape} with N >= 1")
-    _check_within("column", column, shape[1])
-    _check_within("row", row, shape[0])
+            raise ParameterError(
+                name, values.shape, f"{name} has shape {values.shape}, expected {shape} with N >= 1"
+            )
+    check_within("column", column, shape[1])
+    check_within("row", row, shape[0])
     for name, value in (
         ("lookback_bars", lookback_bars),
         ("swing_bars", swing_bars),
         ("range_min_bars", range_min_bars),
         ("range_min_touches", range_min_touches),
     ):
-        _check_at_least(name, value, 1)
+        check_at_least(name, value, 1)
     for name, ratio in (("tolerance_atr", tolerance_atr), ("range_max_atr", range_max_atr)):
         if not ratio > 0:
-            raise ValueError(f"{name}={ratio} is not above 0")
+            raise ParameterError(name, ratio, f"{name}={ratio} is not above 0")
 
     head = slice(0, row + 1)
     h, lo, c, a = (values[head, column] for values in (high, low, close, atr))
@@ -228,16 +231,6 @@ def levels_asof(
         swing_high=max((p for p in quarter if p.is_high), key=_price, default=None),
         swing_low=min((p for p in quarter if not p.is_high), key=_price, default=None),
     )
-
-
-def _check_at_least(name: str, value: int, bound: int) -> None:
-    if value < bound:
-        raise ValueError(f"{name}={value} is below {bound}")
-
-
-def _check_within(name: str, value: int, size: int) -> None:
-    if not 0 <= value < size:
-        raise ValueError(f"{name}={value} is outside [0, {size - 1}]")
 
 
 def _price(item: Level | Pivot) -> float:

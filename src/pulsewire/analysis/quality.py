@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
-import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
 from pulsewire._types import BoolArray, DateArray, FloatArray
+from pulsewire.analysis.rows import as_date, at_rows, lagged_bar_rows, log_returns
 from pulsewire.analysis.sessions import (
     last_closed_session,
     sessions_between,
@@ -25,7 +25,7 @@ from pulsewire.analysis.sessions import (
 )
 from pulsewire.errors import DataError
 from pulsewire.model import Panel, calendar_for
-from pulsewire.model.bar import OHLC_TOLERANCE
+from pulsewire.model.bar import OHLC_TOLERANCE, high_below_body, low_above_body
 from pulsewire.model.quality import (
     Finding,
     FrozenRun,
@@ -35,9 +35,6 @@ from pulsewire.model.quality import (
     Outlier,
     Stale,
 )
-
-RowArray = npt.NDArray[np.intp]
-"""Row numbers into a panel's time axis; -1 where there is no such row."""
 
 MIN_FROZEN_BARS: Final = 3
 """Bars with one price (the repeated bar and its copies) that make a frozen run.
@@ -64,56 +61,6 @@ return to verify against the market, not proof of bad data.
 
 MAD_TO_SIGMA: Final = 1.4826
 """Scale that makes the median absolute deviation of normal data equal its sigma."""
-
-
-def lagged_bar_rows(has_bar: BoolArray, lag: int) -> RowArray:
-    """Return, for each bar, the row of the bar `lag` bars earlier in its column.
-
-    Parameters
-    ----------
-    has_bar
-        (T, N) True where a symbol has a bar.
-    lag
-        How many of the symbol's own bars to step back; 0 returns the bar's own row.
-
-    Returns
-    -------
-    RowArray
-        (T, N) rows; -1 where there is no bar, or fewer than `lag` bars before it.
-    """
-    if lag < 0:
-        raise DataError("lag", lag, "must be at least 0")
-    # Stable sort puts each column's bar rows first, in time order: row k of `order`
-    # is the row of the column's bar number k.
-    order = np.argsort(~has_bar, axis=0, kind="stable")
-    number = np.cumsum(has_bar, axis=0) - 1 - lag
-    found = has_bar & (number >= 0)
-    rows = np.take_along_axis(order, np.maximum(number, 0), axis=0)
-    return np.where(found, rows, -1)
-
-
-def at_rows(values: FloatArray, rows: RowArray) -> FloatArray:
-    """Return values[rows[t, j], j] for (T, N) `values` and `rows`, NaN where a row is -1."""
-    picked = np.take_along_axis(values, np.maximum(rows, 0), axis=0)
-    return np.where(rows >= 0, picked, np.nan)
-
-
-def log_returns(close: FloatArray) -> FloatArray:
-    """Return each bar's log return from the symbol's previous bar.
-
-    Parameters
-    ----------
-    close
-        (T, N) closes, NaN where a symbol has no bar.
-
-    Returns
-    -------
-    FloatArray
-        (T, N); NaN where there is no bar or no previous bar.
-    """
-    previous = at_rows(close, lagged_bar_rows(np.isfinite(close), 1))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.log(close / previous)
 
 
 def robust_zscores(values: FloatArray, window: int) -> FloatArray:
@@ -188,8 +135,8 @@ def ohlc_violations(
         (T, N) masks; NaN prices break no rule.
     """
     return {
-        OhlcRule.HIGH_BELOW_BODY: high < np.maximum(open_, close) * (1 - OHLC_TOLERANCE),
-        OhlcRule.LOW_ABOVE_BODY: low > np.minimum(open_, close) * (1 + OHLC_TOLERANCE),
+        OhlcRule.HIGH_BELOW_BODY: high_below_body(open_, high, close),
+        OhlcRule.LOW_ABOVE_BODY: low_above_body(open_, low, close),
         OhlcRule.HIGH_BELOW_LOW: high < low * (1 - OHLC_TOLERANCE),
     }
 
@@ -217,25 +164,20 @@ def _runs(mask: BoolArray) -> list[tuple[int, int]]:
     return list(zip(starts, stops, strict=True))
 
 
-def _day(value: np.datetime64) -> dt.date:
-    day: dt.date = value.astype("datetime64[D]").item()
-    return day
-
-
 def _calendar_findings(
     symbol: str, dates: DateArray, copied: BoolArray, now: dt.datetime, min_frozen_bars: int
 ) -> list[Finding]:
     """Return the Stale, Gap and FrozenRun findings of one symbol's bars (`dates` ascending)."""
     calendar = calendar_for(symbol)
-    first, last = _day(dates[0]), _day(dates[-1])
+    first, last = as_date(dates[0]), as_date(dates[-1])
     expected = sessions_in(calendar, first, last)
     gaps = [
-        Gap(symbol, _day(expected[a]), _day(expected[b - 1]), b - a)
+        Gap(symbol, as_date(expected[a]), as_date(expected[b - 1]), b - a)
         for a, b in _runs(~np.isin(expected, dates))
     ]
     # A run of copies from a to b repeats the bar at a - 1: that bar starts the run.
     frozen = [
-        FrozenRun(symbol, _day(dates[a - 1]), _day(dates[b - 1]), b - a + 1)
+        FrozenRun(symbol, as_date(dates[a - 1]), as_date(dates[b - 1]), b - a + 1)
         for a, b in _runs(copied)
         if b - a + 1 >= min_frozen_bars
     ]
@@ -321,7 +263,7 @@ def assess_quality(
         found += [
             OhlcInconsistency(
                 symbol,
-                _day(panel.dates[t]),
+                as_date(panel.dates[t]),
                 float(open_[t, j]),
                 float(high[t, j]),
                 float(low[t, j]),
@@ -331,7 +273,7 @@ def assess_quality(
             for t in rows[np.any([mask[rows, j] for mask in broken.values()], axis=0)]
         ]
         found += [
-            Outlier(symbol, _day(panel.dates[t]), float(returns[t, j]), float(scores[t, j]))
+            Outlier(symbol, as_date(panel.dates[t]), float(returns[t, j]), float(scores[t, j]))
             for t in rows[np.abs(scores[rows, j]) > outlier_threshold]
         ]
         findings[symbol] = tuple(found)

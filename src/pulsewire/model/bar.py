@@ -48,6 +48,16 @@ def _fmt(value: float) -> str:
     return f"{value:.10g}"
 
 
+def high_below_body(open_: FloatArray, high: FloatArray, close: FloatArray) -> BoolArray:
+    """Return where high is below max(open, close) beyond `OHLC_TOLERANCE`."""
+    return high < np.maximum(open_, close) * (1 - OHLC_TOLERANCE)
+
+
+def low_above_body(open_: FloatArray, low: FloatArray, close: FloatArray) -> BoolArray:
+    """Return where low is above min(open, close) beyond `OHLC_TOLERANCE`."""
+    return low > np.minimum(open_, close) * (1 + OHLC_TOLERANCE)
+
+
 def first_bar_problem(
     open_: FloatArray,
     high: FloatArray,
@@ -89,13 +99,13 @@ def first_bar_problem(
         return f"{'open' if open_[r] == ref[r] else 'close'} {_fmt(ref[r])}"
 
     note(
-        high < top * (1 - OHLC_TOLERANCE),
+        high_below_body(open_, high, close),
         "high",
         high,
         lambda r: f"{_fmt(high[r])} is below {named(r, top)}",
     )
     note(
-        low > bottom * (1 + OHLC_TOLERANCE),
+        low_above_body(open_, low, close),
         "low",
         low,
         lambda r: f"{_fmt(low[r])} is above {named(r, bottom)}",
