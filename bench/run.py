@@ -1,4 +1,5 @@
-"""Measure pulsewire's ingest and reads against plain DuckDB and polars: `make bench`.
+"""Measure pulsewire's ingest and reads against plain DuckDB and polars, and its indicators
+against TA-Lib and pandas-ta-classic: `make bench`.
 
 Everything runs in one process and lands in one markdown file together with the machine,
 versions and command that produced it, because ratios only mean something next to those.
@@ -30,6 +31,8 @@ import polars as pl
 from rich.console import Console
 from rich.progress import Progress
 
+from indicators import Universe, indicator_section, measure_indicators
+from indicators import goal_lines as indicator_goal_lines
 from pulsewire.ingest import IngestReport, ingest
 from pulsewire.sources import bundled_data
 from pulsewire.store import Store
@@ -349,6 +352,7 @@ def render(
     bundle_report: IngestReport,
     reingests: list[tuple[Timing, Timing]],
     reads: list[Latency],
+    indicators: list[Universe],
 ) -> str:
     now = dt.datetime.now(dt.UTC)
     bars, b = csv_report.after, bundle_report.after
@@ -442,6 +446,7 @@ def render(
             read_rows,
         ),
         "",
+        *indicator_section(indicators),
     ]
     return "\n".join(lines)
 
@@ -547,12 +552,15 @@ def main() -> None:
             ),
         ]
         reads = read_latencies(progress, scratch, csv_store)
+        indicators = measure_indicators(progress)
     seconds = time.perf_counter() - start
     args.out.write_text(
-        render(command, seconds, csv, csv_report, bundled, bundle_report, reingests, reads)
+        render(
+            command, seconds, csv, csv_report, bundled, bundle_report, reingests, reads, indicators
+        )
     )
     console.print(f"wrote {args.out}")
-    for line in (*goal_lines(csv), *goal_lines(bundled)):
+    for line in (*goal_lines(csv), *goal_lines(bundled), *indicator_goal_lines(indicators)):
         if line:
             console.print(line.replace("**", ""), markup=False)
 

@@ -83,3 +83,21 @@ def test_text_from_outside_is_printed_literally(tmp_path: Path) -> None:
     shown = run("status", db=db)
     assert shown.returncode == 0, shown.stderr
     assert "".join(str(db).split()) in "".join(shown.stdout.split())
+
+
+def test_analyze_reads_levels_regime_and_context_at_a_past_close(bundled_store_file: Path) -> None:
+    shown = run("analyze", "IWM", "--asof", "2026-02-02", "--json", db=bundled_store_file)
+    assert shown.returncode == 0, shown.stderr
+    analysis = json.loads(shown.stdout)
+    assert (analysis["as_of"], analysis["close"]) == ("2026-02-02", 262.18)
+    assert analysis["regime"] in {"trend up", "trend down", "range", "squeeze", "breakout"}
+    prices = [level["price"] for level in analysis["levels"]["levels"]]
+    assert min(prices) < 262.18 < max(prices)
+    assert [m["symbol"] for m in analysis["day"]["related"]] == ["SPY", "QQQ", "DIA"]
+    assert all(h["last_date"] <= "2026-02-02" for h in analysis["calm_history"])
+
+
+def test_analyze_says_a_series_that_stopped_is_stale(bundled_store_file: Path) -> None:
+    shown = run("analyze", "ACWI", db=bundled_store_file)
+    assert shown.returncode == 0, shown.stderr
+    assert "ACWI data is stale since 2026-07-27" in shown.stdout.replace("\n", " ")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -25,8 +27,11 @@ from rich.table import Table
 from rich.text import Text
 
 from pulsewire.analysis import freshness
+from pulsewire.analysis.rows import as_date
+from pulsewire.analysis.snapshot import SymbolAnalysis, UniverseAnalysis
 from pulsewire.errors import PulsewireError
 from pulsewire.ingest import IngestReport, ingest
+from pulsewire.model import Outlier, Panel
 from pulsewire.sources import bundled_data
 from pulsewire.store import Store
 
@@ -82,8 +87,19 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _json_safe(value: Any) -> Any:
+    """NaN (a warm-up or missing figure) becomes null: JSON has no NaN."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    return value
+
+
 def _print_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+    sys.stdout.write(json.dumps(_json_safe(payload), indent=2, default=str) + "\n")
 
 
 def _ingest_summary(report: IngestReport) -> dict[str, Any]:
@@ -244,6 +260,85 @@ def status_command(
                 f"[yellow]{stale} of {len(series)} series are stale[/]: their last bar is older "
                 "than the last complete session of their calendar (Expected)."
             )
+
+
+def _levels_table(analysis: SymbolAnalysis, around: int = 3) -> Table:
+    levels = analysis.levels
+    below = [level for level in levels.levels if level.supports(analysis.close)][-around:]
+    above = [level for level in levels.levels if not level.supports(analysis.close)][:around]
+    table = Table(title="Levels near the close (strongest zones of the last year)")
+    for header in ("Price", "Zone", "Kind", "Touches", "Last touch", "Strength"):
+        table.add_column(header, justify="left" if header in ("Kind", "Last touch") else "right")
+    for level in reversed(below + above):
+        table.add_row(
+            f"{level.price:,.2f}",
+            f"{level.low:,.2f}-{level.high:,.2f}",
+            str(level.kind),
+            str(level.touches),
+            level.last_touch.isoformat(),
+            f"{level.strength:.0f}",
+        )
+    return table
+
+
+@app.command("analyze")
+def analyze_command(
+    symbol: Annotated[str, typer.Argument(help="Symbol, e.g. IWM.")],
+    db: DbOption = None,
+    asof: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--asof",
+            help="Analyse the close of this date (YYYY-MM-DD) [default: the last bar].",
+            formats=["%Y-%m-%d"],
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show what the analysis stage knows about a symbol at a close: levels, regime, context."""
+    with _one_line_errors():
+        with Store.open(db or default_db(), read_only=True) as store:
+            panel = Panel.from_bars(store.bars())
+        day = asof.date() if asof is not None else as_date(panel.dates[-1])
+        # Judge freshness at the evening of the day asked, as a desk writing then would.
+        evening = dt.datetime.combine(day, dt.time(23, 59), tzinfo=dt.UTC)
+        analysis = UniverseAnalysis.compute(panel).snapshot(symbol, day, evening)
+        if as_json:
+            _print_json(dataclasses.asdict(analysis))
+            return
+        figures = analysis.indicators
+        out.print(
+            Text.assemble(
+                (f"{analysis.symbol} ", "bold"),
+                f"close {analysis.close:,.2f} on {analysis.as_of} · regime ",
+                (str(analysis.regime or "warming up"), "bold"),
+                f" · RSI {figures['rsi_14']:.1f} · ADX {figures['adx_14']:.1f} · "
+                f"20d vol {figures['realized_volatility_20']:.1%} "
+                f"(pct {figures['volatility_percentile']:.0%}) · "
+                f"vs SMA50 {figures['distance_sma_50']:+.1%} · "
+                f"vs SMA200 {figures['distance_sma_200']:+.1%}",
+            )
+        )
+        out.print(_levels_table(analysis))
+        if analysis.levels.range is not None:
+            box = analysis.levels.range
+            out.print(
+                Text(
+                    f"range {box.low:,.2f}-{box.high:,.2f} since {box.start} ({box.bars} bars, "
+                    f"{box.support_touches}/{box.resistance_touches} touches)"
+                )
+            )
+        moves = ", ".join(
+            f"{m.symbol} {m.change:+.2%}" for m in (analysis.day.move, *analysis.day.related)
+        )
+        out.print(Text(f"on the day: {moves}"))
+        for result in analysis.calm_history:
+            today = "holds today" if result.holds_at_as_of else "does not hold today"
+            out.print(Text(f"after calm ({today}), {result.horizon} bars on: {result.reason}"))
+        for finding in analysis.findings:
+            if not isinstance(finding, Outlier):
+                out.print(Text(f"data: {finding}", style="yellow"))
 
 
 def main() -> None:

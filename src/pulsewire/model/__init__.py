@@ -3,8 +3,20 @@
 from pulsewire.model.bar import BAR_SCHEMA, PRICE_FIELDS, Bar, Problem, first_bar_problem
 from pulsewire.model.batch import Batch, BatchKind
 from pulsewire.model.calendar import CALENDAR_SCHEMA, IMPORTANCE_LEVELS, CalendarEvent
+from pulsewire.model.history import HistoryClaim, HistoryResult, wilson_interval
+from pulsewire.model.level import Level, LevelKind, LevelMap, Pivot, Range
 from pulsewire.model.news import NEWS_SCHEMA, NewsItem, news_id, news_key_id
 from pulsewire.model.panel import PANEL_FIELDS, Panel
+from pulsewire.model.quality import (
+    Finding,
+    FrozenRun,
+    Gap,
+    OhlcInconsistency,
+    OhlcRule,
+    Outlier,
+    Stale,
+)
+from pulsewire.model.regime import NO_REGIME, Regime
 from pulsewire.model.symbols import ALWAYS_OPEN, XNYS, calendar_for, check_symbol
 
 __all__ = [
@@ -13,6 +25,7 @@ __all__ = [
     "CALENDAR_SCHEMA",
     "IMPORTANCE_LEVELS",
     "NEWS_SCHEMA",
+    "NO_REGIME",
     "PANEL_FIELDS",
     "PRICE_FIELDS",
     "XNYS",
@@ -20,12 +33,28 @@ __all__ = [
     "Batch",
     "BatchKind",
     "CalendarEvent",
+    "Finding",
+    "FrozenRun",
+    "Gap",
+    "HistoryClaim",
+    "HistoryResult",
+    "Level",
+    "LevelKind",
+    "LevelMap",
     "NewsItem",
+    "OhlcInconsistency",
+    "OhlcRule",
+    "Outlier",
     "Panel",
+    "Pivot",
     "Problem",
+    "Range",
+    "Regime",
+    "Stale",
     "calendar_for",
     "check_symbol",
     "first_bar_problem",
     "news_id",
     "news_key_id",
+    "wilson_interval",
 ]

@@ -44,6 +44,13 @@ class Stale:
         """True when the last bars repeat an earlier one rather than stopping."""
         return self.since < self.last_bar
 
+    def __str__(self) -> str:
+        how = f"repeats its {self.since} bar" if self.frozen else f"stopped at {self.last_bar}"
+        behind = f", {self.sessions_behind} sessions behind {self.expected}"
+        return f"{self.symbol} data is stale since {self.since}: it {how}" + (
+            behind if self.sessions_behind else ""
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class FrozenRun:
@@ -64,6 +71,9 @@ class FrozenRun:
         if self.last <= self.first:
             raise DataError("last", self.last, f"is not after first {self.first}")
 
+    def __str__(self) -> str:
+        return f"{self.symbol} repeats one price on {self.bars} bars, {self.first} to {self.last}"
+
 
 @dataclass(frozen=True, slots=True)
 class Gap:
@@ -80,6 +90,9 @@ class Gap:
             raise DataError("sessions", self.sessions, "a gap misses at least 1 session")
         if self.last < self.first:
             raise DataError("last", self.last, f"is before first {self.first}")
+
+    def __str__(self) -> str:
+        return f"{self.symbol} misses {self.sessions} sessions, {self.first} to {self.last}"
 
 
 class OhlcRule(StrEnum):
@@ -107,6 +120,9 @@ class OhlcInconsistency:
         if not self.broken:
             raise DataError("broken", self.broken, "an inconsistency breaks at least one rule")
 
+    def __str__(self) -> str:
+        return f"{self.symbol} bar of {self.date} breaks: {'; '.join(self.broken)}"
+
 
 @dataclass(frozen=True, slots=True)
 class Outlier:
@@ -122,6 +138,12 @@ class Outlier:
         for name in ("log_return", "z_score"):
             if not math.isfinite(getattr(self, name)):
                 raise DataError(name, getattr(self, name), "is not finite")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.symbol} moved {math.expm1(self.log_return):+.1%} on {self.date} "
+            f"(robust z {self.z_score:+.1f})"
+        )
 
 
 Finding = Stale | FrozenRun | Gap | OhlcInconsistency | Outlier

@@ -1,0 +1,616 @@
+"""Numba kernels of the indicators: (T, N) arrays in, preallocated (T, N) arrays out.
+
+Every kernel shares one contract, which `indicators.py` upholds:
+
+- Arrays are float64 and C-ordered, time along axis 0 and symbols along axis 1. A kernel
+  fills columns `lo:hi` of its outputs, every row, so callers can split the columns
+  into blocks and run them on several threads (the kernels release the GIL).
+- The outer loop runs over time and the inner loop over the symbols of one row, with
+  one state vector per symbol, as vectorbt does. The inner loops use selects rather
+  than branches, so LLVM vectorises them across symbols.
+- Each column holds one run of bars: NaN before its first bar and after its last,
+  none in between (`compact` makes any column so). Recursions leave their state
+  untouched on a NaN row; windows look back by rows, which inside one run is by bars.
+  An output is NaN on a NaN row and during the warm-up.
+- The TA-Lib indicators repeat the floating-point operations of TA-Lib 0.8.1 in its
+  order, fused multiply-adds included, so they are bit-equal to it, not merely close.
+  The one exception is the Bollinger variance (see `rolling_variance`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, Final, TypeVar, cast
+
+import numba
+import numpy as np
+from llvmlite import ir  # type: ignore[import-untyped]
+from numba.extending import intrinsic
+
+from pulsewire._types import FloatArray
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+
+def _kernel(function: _Function) -> _Function:
+    # error_model="numpy": a division by zero gives inf or NaN instead of raising, and
+    # the inner loops keep no branch for the check, so they vectorise.
+    return cast(_Function, numba.njit(nogil=True, cache=True, error_model="numpy")(function))
+
+
+@intrinsic
+def _fused_multiply_add(
+    typing_context: object, a: object, b: object, c: object
+) -> tuple[object, object]:
+    signature = numba.float64(numba.float64, numba.float64, numba.float64)
+
+    def codegen(context: object, builder: Any, signature: object, arguments: Any) -> Any:
+        double = ir.DoubleType()
+        function = builder.module.declare_intrinsic(
+            "llvm.fma", [double], ir.FunctionType(double, [double] * 3)
+        )
+        return builder.call(function, arguments)
+
+    return signature, codegen
+
+
+_fma = cast(Callable[[float, float, float], float], _fused_multiply_add)
+"""`a * b + c` rounded once. TA-Lib 0.8.1's build fuses a multiply-add within one
+expression (EMA, ATR) and numba never fuses, so this is how to land on the same bits."""
+
+
+@_kernel
+def single_runs(values: FloatArray, lo: int, hi: int) -> bool:
+    """Return whether in every column of `lo:hi` the non-NaN values fill consecutive rows."""
+    started = np.zeros(hi - lo, np.bool_)
+    ended = np.zeros(hi - lo, np.bool_)
+    gap = False
+    for t in range(values.shape[0]):
+        row = values[t, lo:hi]
+        for j in range(hi - lo):
+            ok = row[j] == row[j]
+            gap |= ok & ended[j]
+            ended[j] |= started[j] & ~ok
+            started[j] |= ok
+    return not gap
+
+
+@_kernel
+def compact(values: FloatArray, key: FloatArray, out: FloatArray) -> None:
+    """Move each column's values on rows where `key` is not NaN to the top of `out`."""
+    filled = np.zeros(values.shape[1], np.int64)
+    out[:] = np.nan
+    for t in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            if key[t, j] == key[t, j]:
+                out[filled[j], j] = values[t, j]
+                filled[j] += 1
+
+
+@_kernel
+def expand(values: FloatArray, key: FloatArray) -> None:
+    """Undo `compact` in place: move each column's top values down to the rows where
+    `key` is not NaN, and NaN the other rows."""
+    bars = np.zeros(values.shape[1], np.int64)
+    for t in range(key.shape[0]):
+        for j in range(key.shape[1]):
+            bars[j] += key[t, j] == key[t, j]
+    # A bar's row is never above its packed row, so walking up from the bottom each
+    # value is read before its packed row is overwritten.
+    for t in range(key.shape[0] - 1, -1, -1):
+        for j in range(key.shape[1]):
+            if key[t, j] == key[t, j]:
+                bars[j] -= 1
+                values[t, j] = values[bars[j], j]
+            else:
+                values[t, j] = np.nan
+
+
+@_kernel
+def sma(values: FloatArray, window: int, out: FloatArray, lo: int, hi: int) -> None:
+    """Simple moving average, TA-Lib's way: add the new value, divide, drop the oldest."""
+    seen = np.zeros(hi - lo, np.int64)
+    total = np.zeros(hi - lo)
+    for t in range(values.shape[0]):
+        row = values[t, lo:hi]
+        oldest = values[max(t - window + 1, 0), lo:hi]
+        result = out[t, lo:hi]
+        for j in range(hi - lo):
+            v = row[j]
+            ok = v == v
+            n = seen[j] + ok
+            seen[j] = n
+            full = ok & (n >= window)
+            added = total[j] + v
+            result[j] = added / window if full else np.nan
+            kept = added - oldest[j] if full else added
+            total[j] = kept if ok else total[j]
+
+
+@_kernel
+def ema(values: FloatArray, window: int, out: FloatArray, lo: int, hi: int) -> None:
+    """Exponential moving average seeded with the mean of the first `window` values."""
+    k = 2.0 / (window + 1.0)
+    seen = np.zeros(hi - lo, np.int64)
+    state = np.zeros(hi - lo)
+    for t in range(values.shape[0]):
+        row = values[t, lo:hi]
+        result = out[t, lo:hi]
+        for j in range(hi - lo):
+            v = row[j]
+            ok = v == v
+            n = seen[j] + ok
+            seen[j] = n
+            previous = state[j]
+            added = previous + v
+            smoothed = _fma(v - previous, k, previous)
+            new = added if n < window else (added / window if n == window else smoothed)
+            state[j] = new if ok else previous
+            result[j] = new if ok & (n >= window) else np.nan
+
+
+@_kernel
+def macd(
+    close: FloatArray,
+    fast: int,
+    slow: int,
+    signal: int,
+    line: FloatArray,
+    signal_line: FloatArray,
+    histogram: FloatArray,
+    lo: int,
+    hi: int,
+) -> None:
+    """MACD as TA-Lib aligns it: both EMAs seeded on bar `slow - 1`, the fast one with the
+    mean of its own window there; the signal seeded with the mean of the first `signal`
+    MACD values."""
+    k_fast = 2.0 / (fast + 1.0)
+    k_slow = 2.0 / (slow + 1.0)
+    k_signal = 2.0 / (signal + 1.0)
+    seen = np.zeros(hi - lo, np.int64)
+    fast_state = np.zeros(hi - lo)
+    slow_state = np.zeros(hi - lo)
+    signal_state = np.zeros(hi - lo)
+    signal_seed = slow + signal - 1
+    for t in range(close.shape[0]):
+        row = close[t, lo:hi]
+        line_row = line[t, lo:hi]
+        signal_row = signal_line[t, lo:hi]
+        histogram_row = histogram[t, lo:hi]
+        for j in range(hi - lo):
+            v = row[j]
+            ok = v == v
+            n = seen[j] + ok
+            seen[j] = n
+            s = slow_state[j]
+            added = s + v
+            new_slow = (
+                added if n < slow else (added / slow if n == slow else _fma(v - s, k_slow, s))
+            )
+            f = fast_state[j]
+            added = f + v
+            new_fast = (
+                added if n < slow else (added / fast if n == slow else _fma(v - f, k_fast, f))
+            )
+            new_fast = new_fast if n > slow - fast else f
+            m = new_fast - new_slow
+            g = signal_state[j]
+            added = g + m
+            new_signal = (
+                added
+                if n < signal_seed
+                else (added / signal if n == signal_seed else _fma(m - g, k_signal, g))
+            )
+            new_signal = new_signal if n >= slow else g
+            slow_state[j] = new_slow if ok else s
+            fast_state[j] = new_fast if ok else f
+            signal_state[j] = new_signal if ok else g
+            line_row[j] = m if ok & (n >= slow) else np.nan
+            signaled = ok & (n >= signal_seed)
+            signal_row[j] = new_signal if signaled else np.nan
+            histogram_row[j] = m - new_signal if signaled else np.nan
+
+
+@_kernel
+def rsi(close: FloatArray, window: int, out: FloatArray, lo: int, hi: int) -> None:
+    """Wilder's RSI: the first averages are means of `window` changes, then Wilder smoothing.
+
+    RSI is 50 while neither a gain nor a loss has been seen (0/0).
+    """
+    scale = 1.0 / window
+    seen = np.zeros(hi - lo, np.int64)
+    last = np.zeros(hi - lo)
+    gain = np.zeros(hi - lo)
+    loss = np.zeros(hi - lo)
+    for t in range(close.shape[0]):
+        row = close[t, lo:hi]
+        result = out[t, lo:hi]
+        for j in range(hi - lo):
+            v = row[j]
+            ok = v == v
+            n = seen[j] + ok
+            seen[j] = n
+            change = v - last[j]
+            up = change if change > 0.0 else 0.0
+            down = up - change
+            g = gain[j]
+            h = loss[j]
+            warm = n <= window + 1
+            new_gain = g + up if warm else (g * (window - 1) + up) * scale
+            new_loss = h + down if warm else (h * (window - 1) + down) * scale
+            new_gain = new_gain * scale if n == window + 1 else new_gain
+            new_loss = new_loss * scale if n == window + 1 else new_loss
+            counted = ok & (n >= 2)
+            gain[j] = new_gain if counted else g
+            loss[j] = new_loss if counted else h
+            last[j] = v if ok else last[j]
+            total = new_gain + new_loss
+            value = 100.0 * (new_gain / total) if total > 0.0 else 50.0
+            result[j] = value if ok & (n > window) else np.nan
+
+
+@_kernel
+def _true_range(high: float, low: float, previous_close: float) -> float:
+    # TA-Lib's TRUE_RANGE: high - low, unless a gap from the previous close is larger.
+    greatest = high - low
+    above = abs(high - previous_close)
+    greatest = above if above > greatest else greatest
+    below = abs(low - previous_close)
+    return below if below > greatest else greatest
+
+
+@_kernel
+def atr(
+    high: FloatArray,
+    low: FloatArray,
+    close: FloatArray,
+    window: int,
+    out: FloatArray,
+    lo: int,
+    hi: int,
+) -> None:
+    """Average true range: the mean of the first `window` true ranges, then Wilder smoothing."""
+    keep = (window - 1) / window
+    take = 1.0 - keep
+    seen = np.zeros(hi - lo, np.int64)
+    last = np.zeros(hi - lo)
+    state = np.zeros(hi - lo)
+    for t in range(close.shape[0]):
+        highs = high[t, lo:hi]
+        lows = low[t, lo:hi]
+        closes = close[t, lo:hi]
+        result = out[t, lo:hi]
+        for j in range(hi - lo):
+            c = closes[j]
+            ok = (c == c) & (highs[j] == highs[j]) & (lows[j] == lows[j])
+            n = seen[j] + ok
+            seen[j] = n
+            tr = _true_range(highs[j], lows[j], last[j])
+            a = state[j]
+            summed = a + tr
+            new = summed if n <= window else _fma(keep, a, take * tr)
+            new = summed / window if n == window + 1 else new
+            state[j] = new if ok & (n >= 2) else a
+            last[j] = c if ok else last[j]
+            result[j] = new if ok & (n > window) else np.nan
+
+
+@_kernel
+def adx(
+    high: FloatArray,
+    low: FloatArray,
+    close: FloatArray,
+    window: int,
+    out: FloatArray,
+    plus_di: FloatArray,
+    minus_di: FloatArray,
+    lo: int,
+    hi: int,
+) -> None:
+    """ADX, +DI and -DI as TA-Lib computes them.
+
+    DM and TR are summed over the first `window - 1` changes, then smoothed with
+    `previous - previous / window + current`; +DI and -DI start at bar `window`. The
+    first ADX, at bar `2 * window - 1`, is the mean of the DX of the `window` bars before
+    it and including it, then Wilder smoothing. A DX with a zero denominator is left out.
+    """
+    width = hi - lo
+    seen = np.zeros(width, np.int64)
+    last_high = np.zeros(width)
+    last_low = np.zeros(width)
+    last_close = np.zeros(width)
+    plus_dm = np.zeros(width)
+    minus_dm = np.zeros(width)
+    range_state = np.zeros(width)
+    adx_state = np.zeros(width)
+    for t in range(close.shape[0]):
+        highs = high[t, lo:hi]
+        lows = low[t, lo:hi]
+        closes = close[t, lo:hi]
+        result = out[t, lo:hi]
+        plus_row = plus_di[t, lo:hi]
+        minus_row = minus_di[t, lo:hi]
+        for j in range(width):
+            h = highs[j]
+            lw = lows[j]
+            c = closes[j]
+            ok = (c == c) & (h == h) & (lw == lw)
+            n = seen[j] + ok
+            seen[j] = n
+            up = h - last_high[j]
+            down = last_low[j] - lw
+            minus_move = down if (down > 0.0) & (up < down) else 0.0
+            plus_move = up if (up > 0.0) & (up > down) else 0.0
+            tr = _true_range(h, lw, last_close[j])
+            p = plus_dm[j]
+            m = minus_dm[j]
+            r = range_state[j]
+            smoothing = n > window
+            new_plus = (p - p / window if smoothing else p) + plus_move
+            new_minus = (m - m / window if smoothing else m) + minus_move
+            new_range = (r - r / window if smoothing else r) + tr
+            plus_value = 100.0 * (new_plus / new_range) if new_range != 0.0 else 0.0
+            minus_value = 100.0 * (new_minus / new_range) if new_range != 0.0 else 0.0
+            di_sum = minus_value + plus_value
+            defined = (new_range != 0.0) & (di_sum != 0.0)
+            dx = 100.0 * (abs(minus_value - plus_value) / di_sum)
+            a = adx_state[j]
+            summed = a + dx if defined else a
+            new_adx = summed if n < 2 * window else (a * (window - 1) + dx) / window
+            new_adx = summed / window if n == 2 * window else new_adx
+            new_adx = a if (n > 2 * window) & ~defined else new_adx
+            counted = ok & (n >= 2)
+            plus_dm[j] = new_plus if counted else p
+            minus_dm[j] = new_minus if counted else m
+            range_state[j] = new_range if counted else r
+            adx_state[j] = new_adx if ok & smoothing else a
+            last_high[j] = h if ok else last_high[j]
+            last_low[j] = lw if ok else last_low[j]
+            last_close[j] = c if ok else last_close[j]
+            result[j] = new_adx if ok & (n >= 2 * window) else np.nan
+            plus_row[j] = plus_value if ok & smoothing else np.nan
+            minus_row[j] = minus_value if ok & smoothing else np.nan
+
+
+RESEED_WINDOWS: Final = 32
+CANCELLATION: Final = 1e-6
+
+
+@_kernel
+def rolling_variance(
+    values: FloatArray, window: int, ddof: int, out: FloatArray, lo: int, hi: int
+) -> None:
+    """Variance of the last `window` values, with divisor `window - ddof`.
+
+    Running sums of the values less a shift are updated by adding the newest value and
+    dropping the oldest. Every `RESEED_WINDOWS` windows of a symbol, and whenever
+    `sum(d * d) - sum(d) ** 2 / window` has cancelled six of its digits, the shift
+    becomes the window's mean and the sums are re-taken from the window, which bounds
+    the drift of the running sums and the digits lost to cancellation, as TA-Lib does.
+    """
+    width = hi - lo
+    interval = RESEED_WINDOWS * window
+    seen = np.zeros(width, np.int64)
+    countdown = np.full(width, interval)
+    due = np.zeros(width, np.bool_)
+    shift = np.zeros(width)
+    sums = np.zeros(width)
+    squares = np.zeros(width)
+    for t in range(values.shape[0]):
+        row = values[t, lo:hi]
+        oldest = values[max(t - window, 0), lo:hi]
+        result = out[t, lo:hi]
+        for j in range(width):
+            v = row[j]
+            ok = v == v
+            n = seen[j] + ok
+            seen[j] = n
+            a = v if n == 1 else shift[j]
+            d = v - a
+            dropped = oldest[j] - a if n > window else 0.0
+            new_sum = sums[j] + d - dropped
+            new_squares = squares[j] + d * d - dropped * dropped
+            shift[j] = a if ok else shift[j]
+            sums[j] = new_sum if ok else sums[j]
+            squares[j] = new_squares if ok else squares[j]
+            spread = new_squares - new_sum * new_sum / window
+            variance = spread / (window - ddof) if spread > 0.0 else 0.0
+            result[j] = variance if ok & (n >= window) else np.nan
+            left = countdown[j] - ok
+            cancelled = spread < CANCELLATION * new_squares
+            due[j] = ok & (n >= window) & ((left <= 0) | cancelled)
+            countdown[j] = interval if due[j] else left
+        for j in range(width):
+            if due[j]:
+                first = t - window + 1
+                total = 0.0
+                for i in range(first, t + 1):
+                    total += values[i, lo + j]
+                a = total / window
+                total = 0.0
+                square = 0.0
+                for i in range(first, t + 1):
+                    d = values[i, lo + j] - a
+                    total += d
+                    square += d * d
+                shift[j] = a
+                sums[j] = total
+                squares[j] = square
+                variance = (square - total * total / window) / (window - ddof)
+                result[j] = variance if variance > 0.0 else 0.0
+
+
+@_kernel
+def bollinger(
+    close: FloatArray,
+    window: int,
+    deviations: float,
+    middle: FloatArray,
+    upper: FloatArray,
+    lower: FloatArray,
+    bandwidth: FloatArray,
+    lo: int,
+    hi: int,
+) -> None:
+    """Bands `deviations` population standard deviations around the SMA, the middle band,
+    and their width relative to it."""
+    sma(close, window, middle, lo, hi)
+    rolling_variance(close, window, 0, upper, lo, hi)
+    for t in range(close.shape[0]):
+        mean = middle[t, lo:hi]
+        upper_row = upper[t, lo:hi]
+        lower_row = lower[t, lo:hi]
+        width_row = bandwidth[t, lo:hi]
+        for j in range(hi - lo):
+            spread = math.sqrt(upper_row[j]) * deviations
+            top = mean[j] + spread
+            bottom = mean[j] - spread
+            upper_row[j] = top
+            lower_row[j] = bottom
+            width_row[j] = (top - bottom) / mean[j]
+
+
+@_kernel
+def realized_volatility(
+    close: FloatArray,
+    window: int,
+    periods_per_year: float,
+    returns: FloatArray,
+    out: FloatArray,
+    lo: int,
+    hi: int,
+) -> None:
+    """Sample standard deviation (ddof 1) of the last `window` log returns, annualised.
+
+    `returns` is scratch space for the log returns.
+    """
+    scale = math.sqrt(periods_per_year)
+    for t in range(close.shape[0]):
+        row = close[t, lo:hi]
+        previous = close[max(t - 1, 0), lo:hi]
+        result = returns[t, lo:hi]
+        for j in range(hi - lo):
+            result[j] = math.log(row[j] / previous[j]) if t > 0 else np.nan
+    rolling_variance(returns, window, 1, out, lo, hi)
+    for t in range(close.shape[0]):
+        result = out[t, lo:hi]
+        for j in range(hi - lo):
+            result[j] = math.sqrt(result[j]) * scale
+
+
+@_kernel
+def percentile_rank(values: FloatArray, window: int, out: FloatArray, lo: int, hi: int) -> None:
+    """Share of the other `window - 1` values of the trailing window that are <= today's."""
+    seen = np.zeros(hi - lo, np.int64)
+    # Each symbol's last `window` values, contiguous so that counting them vectorises.
+    recent = np.empty((hi - lo, window))
+    for t in range(values.shape[0]):
+        row = values[t, lo:hi]
+        result = out[t, lo:hi]
+        for j in range(hi - lo):
+            v = row[j]
+            result[j] = np.nan
+            if v == v:
+                n = seen[j]
+                recent[j, n % window] = v
+                seen[j] = n + 1
+                if n + 1 >= window:
+                    at_most = 0
+                    for i in range(window):
+                        at_most += recent[j, i] <= v
+                    result[j] = (at_most - 1) / (window - 1)
+
+
+@_kernel
+def rolling_max(values: FloatArray, window: int, out: FloatArray, lo: int, hi: int) -> None:
+    """Maximum over the last `window` bars, with van Herk's chunks: O(1) per bar.
+
+    Rows are cut into chunks of `window`. A window ending on row t spans the tail of the
+    previous chunk and the head of t's chunk: the max of the tail is that chunk's suffix
+    maximum, kept when the chunk completed, and the max of the head is a running maximum.
+    Both only ever cover rows of the window, so NaN rows before a symbol's first bar
+    reach no output.
+    """
+    width = hi - lo
+    seen = np.zeros(width, np.int64)
+    head = np.full(width, np.nan)
+    tails = np.full((window, width), np.nan)
+    for t in range(values.shape[0]):
+        row = values[t, lo:hi]
+        result = out[t, lo:hi]
+        position = t % window
+        tail = tails[min(position + 1, window - 1)]
+        for j in range(width):
+            v = row[j]
+            ok = v == v
+            n = seen[j] + ok
+            seen[j] = n
+            h = head[j]
+            h = v if (position == 0) | (v > h) else h
+            head[j] = h
+            m = tail[j]
+            m = h if (position == window - 1) | (h > m) else m
+            result[j] = m if ok & (n >= window) else np.nan
+        if position == window - 1:
+            later = row
+            for q in range(window - 1, -1, -1):
+                earlier = values[t - window + 1 + q, lo:hi]
+                suffix = tails[q]
+                for j in range(width):
+                    a = earlier[j]
+                    b = later[j]
+                    suffix[j] = a if a >= b else b
+                later = suffix
+
+
+@_kernel
+def volume_ratio(volume: FloatArray, window: int, out: FloatArray, lo: int, hi: int) -> None:
+    """Today's volume over the mean volume of the `window` bars before today.
+
+    The window's total is kept by adding the newest bar and dropping the oldest, which
+    is exact for whole-number volumes.
+    """
+    seen = np.zeros(hi - lo, np.int64)
+    total = np.zeros(hi - lo)
+    for t in range(volume.shape[0]):
+        row = volume[t, lo:hi]
+        oldest = volume[max(t - window, 0), lo:hi]
+        result = out[t, lo:hi]
+        for j in range(hi - lo):
+            v = row[j]
+            ok = v == v
+            n = seen[j] + ok
+            seen[j] = n
+            full = ok & (n > window)
+            result[j] = v / (total[j] / window) if full else np.nan
+            added = total[j] + v
+            kept = added - oldest[j] if full else added
+            total[j] = kept if ok else total[j]
+
+
+@_kernel
+def change(values: FloatArray, bars: int, out: FloatArray, lo: int, hi: int) -> None:
+    """Relative change over `bars` bars: `values[t] / values[t - bars] - 1`."""
+    seen = np.zeros(hi - lo, np.int64)
+    for t in range(values.shape[0]):
+        row = values[t, lo:hi]
+        before = values[max(t - bars, 0), lo:hi]
+        result = out[t, lo:hi]
+        for j in range(hi - lo):
+            v = row[j]
+            ok = v == v
+            n = seen[j] + ok
+            seen[j] = n
+            result[j] = v / before[j] - 1.0 if ok & (n > bars) else np.nan
+
+
+@_kernel
+def excess(values: FloatArray, reference: FloatArray, out: FloatArray, lo: int, hi: int) -> None:
+    """Relative distance `values / reference - 1`, NaN where either is NaN."""
+    for t in range(values.shape[0]):
+        row = values[t, lo:hi]
+        base = reference[t, lo:hi]
+        result = out[t, lo:hi]
+        for j in range(hi - lo):
+            result[j] = row[j] / base[j] - 1.0

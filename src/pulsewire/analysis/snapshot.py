@@ -1,0 +1,116 @@
+"""One call per universe, one read per symbol: everything the analysis says about a date.
+
+`UniverseAnalysis.compute` runs the vectorised stages (indicators, regimes, relative
+strength) over a whole panel once; `snapshot` then reads one symbol at one date and
+adds the per-symbol parts (levels, day context, measured history, quality findings).
+Every figure of a snapshot uses only bars up to its date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+
+from pulsewire.analysis.context import STRENGTH_WINDOWS, DayContext, day_context, relative_strength
+from pulsewire.analysis.history import calm_volatility, measure_history
+from pulsewire.analysis.indicators import INDICATOR_FIELDS, Indicators, compute_indicators
+from pulsewire.analysis.levels import levels_asof
+from pulsewire.analysis.quality import assess_quality
+from pulsewire.analysis.regime import RegimeArray, classify_regimes
+from pulsewire.analysis.rows import as_date
+from pulsewire.errors import DataError
+from pulsewire.model import Finding, HistoryResult, LevelMap, Panel, Regime
+
+HISTORY_HORIZONS: Final = (5, 20)
+"""Forward horizons, in bars, of the measured history of each snapshot: a week, a month."""
+
+CALM = "20-day realised volatility in the bottom decile of its trailing year"
+
+
+@dataclass(frozen=True)
+class SymbolAnalysis:
+    """What the analysis stage knows about one symbol at the close of `as_of`."""
+
+    symbol: str
+    as_of: dt.date
+    close: float
+    indicators: Mapping[str, float]
+    regime: Regime | None
+    levels: LevelMap
+    relative_strength: Mapping[str, float]
+    day: DayContext
+    calm_history: tuple[HistoryResult, ...]
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class UniverseAnalysis:
+    """The vectorised stages over a whole panel, computed once."""
+
+    panel: Panel
+    indicators: Indicators
+    regimes: RegimeArray
+    strength: Mapping[str, np.ndarray]
+
+    @classmethod
+    def compute(cls, panel: Panel) -> UniverseAnalysis:
+        """Run indicators, regimes and relative strength over every symbol and date."""
+        indicators = compute_indicators(panel)
+        strength: dict[str, np.ndarray] = {}
+        for window in STRENGTH_WINDOWS:
+            both = relative_strength(panel, window)
+            strength[f"vs_spy_{window}"] = both.vs_benchmark
+            strength[f"vs_peers_{window}"] = both.vs_peers
+        return cls(panel, indicators, classify_regimes(panel, indicators), strength)
+
+    def snapshot(self, symbol: str, as_of: dt.date, now: dt.datetime) -> SymbolAnalysis:
+        """Return the analysis of `symbol` at its last bar on or before `as_of`.
+
+        Raises
+        ------
+        DataError
+            If the symbol has no bar by `as_of`.
+        """
+        panel = self.panel
+        column = panel.column(symbol)
+        stop = int(np.searchsorted(panel.dates, np.datetime64(as_of, "D"), side="right"))
+        bars = np.flatnonzero(np.isfinite(panel.close[:stop, column]))
+        if bars.size == 0:
+            raise DataError("as_of", as_of, f"{symbol} has no bar on or before {as_of}")
+        row = int(bars[-1])
+        day = as_date(panel.dates[row])
+        own = panel.subset((symbol,)).until(day)
+        calm = calm_volatility(own.adj_close)
+        return SymbolAnalysis(
+            symbol=symbol,
+            as_of=day,
+            close=float(panel.close[row, column]),
+            indicators=dict(
+                {
+                    name: float(getattr(self.indicators, name)[row, column])
+                    for name in INDICATOR_FIELDS
+                }
+            ),
+            regime=Regime.of_code(int(self.regimes[row, column])),
+            levels=levels_asof(
+                panel.dates, panel.high, panel.low, panel.close, self.indicators.atr_14, column, row
+            ),
+            relative_strength=dict(
+                {name: float(values[row, column]) for name, values in self.strength.items()}
+            ),
+            day=day_context(panel, symbol, day),
+            calm_history=tuple(
+                measure_history(
+                    own, calm, symbol=symbol, as_of=day, horizon=horizon, description=CALM
+                )
+                for horizon in HISTORY_HORIZONS
+            ),
+            findings=assess_quality(panel.subset((symbol,)), now).findings[symbol],
+        )
+
+
+__all__ = ["SymbolAnalysis", "UniverseAnalysis"]
