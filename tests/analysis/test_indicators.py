@@ -416,10 +416,10 @@ def test_warm_up_is_nan_and_nothing_after_it(seed: int, window: int, listed: int
 
 def test_window_below_its_minimum_is_refused() -> None:
     close = np.ones((30, 2))
-    with pytest.raises(DataError, match="window=1 is below the minimum 2") as error:
+    with pytest.raises(DataError, match="window=1 is below 2") as error:
         ind.rsi(close, 1)
     assert error.value.field == "window"
-    with pytest.raises(DataError, match="slow=12 is below the minimum 13"):
+    with pytest.raises(DataError, match="slow=12 is below 13"):
         ind.macd(close, 12, 12)
 
 

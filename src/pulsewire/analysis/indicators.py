@@ -29,7 +29,7 @@ import numpy as np
 
 from pulsewire._types import DateArray, FloatArray
 from pulsewire.analysis import _kernels
-from pulsewire.errors import DataError
+from pulsewire.errors import DataError, check_at_least
 from pulsewire.model import Panel
 
 __all__ = [
@@ -267,7 +267,7 @@ def sma(values: FloatArray, window: int) -> FloatArray:
     FloatArray
         (T, N) averages, bit-equal to TA-Lib's SMA.
     """
-    _check_window("window", window, 1)
+    check_at_least("window", window, 1)
     return _apply(_kernels.sma, [_series("values", values)], [window], 1)[0]
 
 
@@ -287,7 +287,7 @@ def ema(values: FloatArray, window: int) -> FloatArray:
     FloatArray
         (T, N) averages, bit-equal to TA-Lib's EMA.
     """
-    _check_window("window", window, 2)
+    check_at_least("window", window, 2)
     return _apply(_kernels.ema, [_series("values", values)], [window], 1)[0]
 
 
@@ -309,7 +309,7 @@ def rsi(close: FloatArray, window: int = 14) -> FloatArray:
         (T, N) RSI, bit-equal to TA-Lib's, except 50 (not 0) where every change so far
         was exactly zero.
     """
-    _check_window("window", window, 2)
+    check_at_least("window", window, 2)
     return _apply(_kernels.rsi, [_series("close", close)], [window], 1)[0]
 
 
@@ -333,9 +333,9 @@ def macd(close: FloatArray, fast: int = 12, slow: int = 26, signal: int = 9) -> 
         Line, signal and histogram, bit-equal to TA-Lib's MACD where TA-Lib has them
         (TA-Lib also blanks the line until the signal starts).
     """
-    _check_window("fast", fast, 2)
-    _check_window("slow", slow, fast + 1)
-    _check_window("signal", signal, 2)
+    check_at_least("fast", fast, 2)
+    check_at_least("slow", slow, fast + 1)
+    check_at_least("signal", signal, 2)
     return Macd(*_apply(_kernels.macd, [_series("close", close)], [fast, slow, signal], 3))
 
 
@@ -357,7 +357,7 @@ def bollinger_bands(close: FloatArray, window: int = 20, deviations: float = 2.0
         Middle, upper, lower and bandwidth; the bands agree with TA-Lib's BBANDS (SMA)
         to about 1e-13.
     """
-    _check_window("window", window, 2)
+    check_at_least("window", window, 2)
     if not deviations >= 0.0:
         raise DataError("deviations", deviations, f"deviations={deviations} is below 0")
     return BollingerBands(
@@ -381,7 +381,7 @@ def atr(high: FloatArray, low: FloatArray, close: FloatArray, window: int = 14) 
     FloatArray
         (T, N) ATR, bit-equal to TA-Lib's.
     """
-    _check_window("window", window, 2)
+    check_at_least("window", window, 2)
     return _apply(_kernels.atr, _prices(high, low, close), [window], 1)[0]
 
 
@@ -402,7 +402,7 @@ def adx(
     DirectionalMovement
         ADX, +DI and -DI, bit-equal to TA-Lib's ADX, PLUS_DI and MINUS_DI.
     """
-    _check_window("window", window, 2)
+    check_at_least("window", window, 2)
     return DirectionalMovement(*_apply(_kernels.adx, _prices(high, low, close), [window], 3))
 
 
@@ -425,7 +425,7 @@ def realized_volatility(
     FloatArray
         (T, N) volatility as a fraction (0.2 = 20 %).
     """
-    _check_window("window", window, 2)
+    check_at_least("window", window, 2)
     if not periods_per_year > 0.0:
         raise DataError(
             "periods_per_year",
@@ -453,7 +453,7 @@ def percentile_rank(values: FloatArray, window: int = TRADING_DAYS) -> FloatArra
         The share of the other `window - 1` values that are at or below today's:
         0 when today is the lowest, 1 when no other value is above it.
     """
-    _check_window("window", window, 2)
+    check_at_least("window", window, 2)
     return _apply(_kernels.percentile_rank, [_series("values", values)], [window], 1)[0]
 
 
@@ -472,7 +472,7 @@ def volume_ratio(volume: FloatArray, window: int = 20) -> FloatArray:
     FloatArray
         (T, N) ratios; 1 is an ordinary day.
     """
-    _check_window("window", window, 1)
+    check_at_least("window", window, 1)
     return _apply(_kernels.volume_ratio, [_series("volume", volume)], [window], 1)[0]
 
 
@@ -491,7 +491,7 @@ def returns(close: FloatArray, bars: int) -> FloatArray:
     FloatArray
         (T, N) returns as fractions.
     """
-    _check_window("bars", bars, 1)
+    check_at_least("bars", bars, 1)
     return _apply(_kernels.change, [_series("close", close)], [bars], 1)[0]
 
 
@@ -510,7 +510,7 @@ def distance_from_sma(close: FloatArray, window: int) -> FloatArray:
     FloatArray
         (T, N) distances as fractions.
     """
-    _check_window("window", window, 1)
+    check_at_least("window", window, 1)
     return _apply(_distance_from_sma, [_series("close", close)], [window], 2)[1]
 
 
@@ -529,7 +529,7 @@ def rolling_max(values: FloatArray, window: int) -> FloatArray:
     FloatArray
         (T, N) maxima.
     """
-    _check_window("window", window, 1)
+    check_at_least("window", window, 1)
     return _apply(_kernels.rolling_max, [_series("values", values)], [window], 1)[0]
 
 
@@ -548,7 +548,7 @@ def drawdown(high: FloatArray, close: FloatArray, window: int = TRADING_DAYS) ->
     FloatArray
         (T, N) drawdowns as fractions (-0.1 = 10 % below the high).
     """
-    _check_window("window", window, 1)
+    check_at_least("window", window, 1)
     return _apply(_drawdown, [_series("high", high), _series("close", close)], [window], 2)[1]
 
 
@@ -643,8 +643,3 @@ def _series(name: str, values: FloatArray) -> FloatArray:
 
 def _prices(high: FloatArray, low: FloatArray, close: FloatArray) -> list[FloatArray]:
     return [_series("high", high), _series("low", low), _series("close", close)]
-
-
-def _check_window(name: str, value: int, minimum: int) -> None:
-    if value < minimum:
-        raise DataError(name, value, f"{name}={value} is below the minimum {minimum}")
