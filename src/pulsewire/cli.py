@@ -228,16 +228,19 @@ def status_command(
                 }
             )
             return
+        expected = sorted({(f.calendar, f.expected) for f in fresh})
         table = Table(
             title=f"pulsewire store as of {now:%Y-%m-%d %H:%M} UTC",
             caption=Text(
                 f"{store_path} · {counts.news:,} news · "
                 f"{counts.calendar_events:,} calendar events · last ingest "
                 + ("never" if last_ingest is None else f"{last_ingest:%Y-%m-%d %H:%M} UTC")
+                + " · last complete session: "
+                + ", ".join(f"{day} ({calendar})" for calendar, day in expected)
             ),
         )
-        for header in ("Symbol", "Calendar", "First", "Last", "Bars", "Expected", "Status"):
-            table.add_column(header, justify="right" if header == "Bars" else "left")
+        for header in ("Symbol", "Calendar", "First", "Last", "Bars", "Status"):
+            table.add_column(header, justify="right" if header == "Bars" else "left", no_wrap=True)
         for s, f in zip(series, fresh, strict=True):
             state = (
                 Text("current", style="green")
@@ -250,7 +253,6 @@ def status_command(
                 s.first.isoformat(),
                 s.last.isoformat(),
                 f"{s.bars:,}",
-                f.expected.isoformat(),
                 state,
             )
         out.print(table)
@@ -258,7 +260,7 @@ def status_command(
         if stale:
             out.print(
                 f"[yellow]{stale} of {len(series)} series are stale[/]: their last bar is older "
-                "than the last complete session of their calendar (Expected)."
+                "than the last complete session of their calendar."
             )
 
 
