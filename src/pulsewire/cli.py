@@ -61,6 +61,15 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+AsofOption = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--asof",
+        help="As of this UTC date or time, YYYY-MM-DD[THH:MM] [default: now, or the last bar].",
+        formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        show_default=False,
+    ),
+]
 
 
 @contextmanager
@@ -184,15 +193,7 @@ def ingest_command(
 @app.command("status")
 def status_command(
     db: DbOption = None,
-    asof: Annotated[
-        dt.datetime | None,
-        typer.Option(
-            "--asof",
-            help="Judge freshness as of this UTC time (YYYY-MM-DD[THH:MM]) [default: now].",
-            formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-            show_default=False,
-        ),
-    ] = None,
+    asof: AsofOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show each series' first and last bar, bar count, and whether it is current."""
@@ -287,15 +288,7 @@ def _levels_table(analysis: SymbolAnalysis, around: int = 3) -> Table:
 def analyze_command(
     symbol: Annotated[str, typer.Argument(help="Symbol, e.g. IWM.")],
     db: DbOption = None,
-    asof: Annotated[
-        dt.datetime | None,
-        typer.Option(
-            "--asof",
-            help="Analyse the close of this date (YYYY-MM-DD) [default: the last bar].",
-            formats=["%Y-%m-%d"],
-            show_default=False,
-        ),
-    ] = None,
+    asof: AsofOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show what the analysis stage knows about a symbol at a close: levels, regime, context."""
