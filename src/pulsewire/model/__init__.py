@@ -17,6 +17,7 @@ from pulsewire.model.quality import (
     Stale,
 )
 from pulsewire.model.regime import NO_REGIME, Regime
+from pulsewire.model.score import Component, Score
 from pulsewire.model.symbols import ALWAYS_OPEN, XNYS, calendar_for, check_symbol
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Batch",
     "BatchKind",
     "CalendarEvent",
+    "Component",
     "Finding",
     "FrozenRun",
     "Gap",
@@ -50,6 +52,7 @@ __all__ = [
     "Problem",
     "Range",
     "Regime",
+    "Score",
     "Stale",
     "calendar_for",
     "check_symbol",

@@ -1,0 +1,23 @@
+"""Scores: explainable numbers a reader sees, each the sum of its components. Pure."""
+
+from pulsewire.scores.conviction import conviction, conviction_label, conviction_score
+from pulsewire.scores.pulse import (
+    RULES,
+    pulse,
+    pulse_contributions,
+    pulse_inputs,
+    pulse_label,
+    pulse_score,
+)
+
+__all__ = [
+    "RULES",
+    "conviction",
+    "conviction_label",
+    "conviction_score",
+    "pulse",
+    "pulse_contributions",
+    "pulse_inputs",
+    "pulse_label",
+    "pulse_score",
+]
