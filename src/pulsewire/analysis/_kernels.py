@@ -77,34 +77,40 @@ def single_runs(values: FloatArray, lo: int, hi: int) -> bool:
 
 
 @_kernel
-def compact(values: FloatArray, key: FloatArray, out: FloatArray) -> None:
-    """Move each column's values on rows where `key` is not NaN to the top of `out`."""
-    filled = np.zeros(values.shape[1], np.int64)
-    out[:] = np.nan
+def compact(values: FloatArray, key: FloatArray, out: FloatArray, lo: int, hi: int) -> None:
+    """Move each column of `lo:hi`'s values on rows where `key` is not NaN to the top of
+    `out`."""
+    filled = np.zeros(hi - lo, np.int64)
+    out[:, lo:hi] = np.nan
     for t in range(values.shape[0]):
-        for j in range(values.shape[1]):
-            if key[t, j] == key[t, j]:
-                out[filled[j], j] = values[t, j]
+        keys = key[t, lo:hi]
+        row = values[t, lo:hi]
+        for j in range(hi - lo):
+            if keys[j] == keys[j]:
+                out[filled[j], lo + j] = row[j]
                 filled[j] += 1
 
 
 @_kernel
-def expand(values: FloatArray, key: FloatArray) -> None:
-    """Undo `compact` in place: move each column's top values down to the rows where
-    `key` is not NaN, and NaN the other rows."""
-    bars = np.zeros(values.shape[1], np.int64)
+def expand(values: FloatArray, key: FloatArray, lo: int, hi: int) -> None:
+    """Undo `compact` in place in columns `lo:hi`: move each column's top values down to
+    the rows where `key` is not NaN, and NaN the other rows."""
+    bars = np.zeros(hi - lo, np.int64)
     for t in range(key.shape[0]):
-        for j in range(key.shape[1]):
-            bars[j] += key[t, j] == key[t, j]
+        keys = key[t, lo:hi]
+        for j in range(hi - lo):
+            bars[j] += keys[j] == keys[j]
     # A bar's row is never above its packed row, so walking up from the bottom each
     # value is read before its packed row is overwritten.
     for t in range(key.shape[0] - 1, -1, -1):
-        for j in range(key.shape[1]):
-            if key[t, j] == key[t, j]:
+        keys = key[t, lo:hi]
+        row = values[t, lo:hi]
+        for j in range(hi - lo):
+            if keys[j] == keys[j]:
                 bars[j] -= 1
-                values[t, j] = values[bars[j], j]
+                row[j] = values[bars[j], lo + j]
             else:
-                values[t, j] = np.nan
+                row[j] = np.nan
 
 
 @_kernel
@@ -373,8 +379,168 @@ def adx(
             minus_row[j] = minus_value if ok & smoothing else np.nan
 
 
+@_kernel
+def atr_adx(
+    high: FloatArray,
+    low: FloatArray,
+    close: FloatArray,
+    window: int,
+    average_range: FloatArray,
+    out: FloatArray,
+    plus_di: FloatArray,
+    minus_di: FloatArray,
+    lo: int,
+    hi: int,
+) -> None:
+    """`atr` and `adx` in one pass, which reads the prices once and takes each true
+    range once; the same operations, so the same bits."""
+    width = hi - lo
+    seen = np.zeros(width, np.int64)
+    last_high = np.zeros(width)
+    last_low = np.zeros(width)
+    last_close = np.zeros(width)
+    plus_dm = np.zeros(width)
+    minus_dm = np.zeros(width)
+    range_state = np.zeros(width)
+    adx_state = np.zeros(width)
+    keep = (window - 1) / window
+    take = 1.0 - keep
+    atr_state = np.zeros(width)
+    for t in range(close.shape[0]):
+        highs = high[t, lo:hi]
+        lows = low[t, lo:hi]
+        closes = close[t, lo:hi]
+        result = out[t, lo:hi]
+        range_row = average_range[t, lo:hi]
+        plus_row = plus_di[t, lo:hi]
+        minus_row = minus_di[t, lo:hi]
+        for j in range(width):
+            h = highs[j]
+            lw = lows[j]
+            c = closes[j]
+            ok = (c == c) & (h == h) & (lw == lw)
+            n = seen[j] + ok
+            seen[j] = n
+            up = h - last_high[j]
+            down = last_low[j] - lw
+            minus_move = down if (down > 0.0) & (up < down) else 0.0
+            plus_move = up if (up > 0.0) & (up > down) else 0.0
+            tr = _true_range(h, lw, last_close[j])
+            p = plus_dm[j]
+            m = minus_dm[j]
+            r = range_state[j]
+            smoothing = n > window
+            new_plus = (p - p / window if smoothing else p) + plus_move
+            new_minus = (m - m / window if smoothing else m) + minus_move
+            new_range = (r - r / window if smoothing else r) + tr
+            plus_value = 100.0 * (new_plus / new_range) if new_range != 0.0 else 0.0
+            minus_value = 100.0 * (new_minus / new_range) if new_range != 0.0 else 0.0
+            di_sum = minus_value + plus_value
+            defined = (new_range != 0.0) & (di_sum != 0.0)
+            dx = 100.0 * (abs(minus_value - plus_value) / di_sum)
+            a = adx_state[j]
+            summed = a + dx if defined else a
+            new_adx = summed if n < 2 * window else (a * (window - 1) + dx) / window
+            new_adx = summed / window if n == 2 * window else new_adx
+            new_adx = a if (n > 2 * window) & ~defined else new_adx
+            counted = ok & (n >= 2)
+            e = atr_state[j]
+            summed_range = e + tr
+            new_atr = summed_range if n <= window else _fma(keep, e, take * tr)
+            new_atr = summed_range / window if n == window + 1 else new_atr
+            atr_state[j] = new_atr if counted else e
+            range_row[j] = new_atr if ok & (n > window) else np.nan
+            plus_dm[j] = new_plus if counted else p
+            minus_dm[j] = new_minus if counted else m
+            range_state[j] = new_range if counted else r
+            adx_state[j] = new_adx if ok & smoothing else a
+            last_high[j] = h if ok else last_high[j]
+            last_low[j] = lw if ok else last_low[j]
+            last_close[j] = c if ok else last_close[j]
+            result[j] = new_adx if ok & (n >= 2 * window) else np.nan
+            plus_row[j] = plus_value if ok & smoothing else np.nan
+            minus_row[j] = minus_value if ok & smoothing else np.nan
+
+
 RESEED_WINDOWS: Final = 32
 CANCELLATION: Final = 1e-6
+
+
+@numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")
+def _variance_row(
+    values: FloatArray,
+    t: int,
+    window: int,
+    ddof: int,
+    seen: Any,
+    countdown: Any,
+    due: Any,
+    shift: FloatArray,
+    sums: FloatArray,
+    squares: FloatArray,
+    result: FloatArray,
+    lo: int,
+    hi: int,
+) -> None:
+    """Row `t` of `rolling_variance`, with the state vectors of `_variance_state`."""
+    width = hi - lo
+    interval = RESEED_WINDOWS * window
+    row = values[t, lo:hi]
+    oldest = values[max(t - window, 0), lo:hi]
+    for j in range(width):
+        v = row[j]
+        ok = v == v
+        n = seen[j] + ok
+        seen[j] = n
+        a = v if n == 1 else shift[j]
+        d = v - a
+        dropped = oldest[j] - a if n > window else 0.0
+        new_sum = sums[j] + d - dropped
+        new_squares = squares[j] + d * d - dropped * dropped
+        shift[j] = a if ok else shift[j]
+        sums[j] = new_sum if ok else sums[j]
+        squares[j] = new_squares if ok else squares[j]
+        spread = new_squares - new_sum * new_sum / window
+        variance = spread / (window - ddof) if spread > 0.0 else 0.0
+        result[j] = variance if ok & (n >= window) else np.nan
+        left = countdown[j] - ok
+        cancelled = spread < CANCELLATION * new_squares
+        due[j] = ok & (n >= window) & ((left <= 0) | cancelled)
+        countdown[j] = interval if due[j] else left
+    for j in range(width):
+        if due[j]:
+            first = t - window + 1
+            total = 0.0
+            for i in range(first, t + 1):
+                total += values[i, lo + j]
+            a = total / window
+            total = 0.0
+            square = 0.0
+            for i in range(first, t + 1):
+                d = values[i, lo + j] - a
+                total += d
+                square += d * d
+            shift[j] = a
+            sums[j] = total
+            squares[j] = square
+            variance = (square - total * total / window) / (window - ddof)
+            result[j] = variance if variance > 0.0 else 0.0
+
+
+@_kernel
+def _variance_state(
+    window: int, width: int
+) -> tuple[Any, Any, Any, FloatArray, FloatArray, FloatArray]:
+    """Each symbol's bars seen, bars left until its next reseed, whether it reseeds on
+    this row, shift, sum and sum of squares."""
+    return (
+        np.zeros(width, np.int64),
+        np.full(width, RESEED_WINDOWS * window),
+        np.zeros(width, np.bool_),
+        np.zeros(width),
+        np.zeros(width),
+        np.zeros(width),
+    )
 
 
 @_kernel
@@ -389,56 +555,23 @@ def rolling_variance(
     becomes the window's mean and the sums are re-taken from the window, which bounds
     the drift of the running sums and the digits lost to cancellation, as TA-Lib does.
     """
-    width = hi - lo
-    interval = RESEED_WINDOWS * window
-    seen = np.zeros(width, np.int64)
-    countdown = np.full(width, interval)
-    due = np.zeros(width, np.bool_)
-    shift = np.zeros(width)
-    sums = np.zeros(width)
-    squares = np.zeros(width)
+    seen, countdown, due, shift, sums, squares = _variance_state(window, hi - lo)
     for t in range(values.shape[0]):
-        row = values[t, lo:hi]
-        oldest = values[max(t - window, 0), lo:hi]
-        result = out[t, lo:hi]
-        for j in range(width):
-            v = row[j]
-            ok = v == v
-            n = seen[j] + ok
-            seen[j] = n
-            a = v if n == 1 else shift[j]
-            d = v - a
-            dropped = oldest[j] - a if n > window else 0.0
-            new_sum = sums[j] + d - dropped
-            new_squares = squares[j] + d * d - dropped * dropped
-            shift[j] = a if ok else shift[j]
-            sums[j] = new_sum if ok else sums[j]
-            squares[j] = new_squares if ok else squares[j]
-            spread = new_squares - new_sum * new_sum / window
-            variance = spread / (window - ddof) if spread > 0.0 else 0.0
-            result[j] = variance if ok & (n >= window) else np.nan
-            left = countdown[j] - ok
-            cancelled = spread < CANCELLATION * new_squares
-            due[j] = ok & (n >= window) & ((left <= 0) | cancelled)
-            countdown[j] = interval if due[j] else left
-        for j in range(width):
-            if due[j]:
-                first = t - window + 1
-                total = 0.0
-                for i in range(first, t + 1):
-                    total += values[i, lo + j]
-                a = total / window
-                total = 0.0
-                square = 0.0
-                for i in range(first, t + 1):
-                    d = values[i, lo + j] - a
-                    total += d
-                    square += d * d
-                shift[j] = a
-                sums[j] = total
-                squares[j] = square
-                variance = (square - total * total / window) / (window - ddof)
-                result[j] = variance if variance > 0.0 else 0.0
+        _variance_row(
+            values,
+            t,
+            window,
+            ddof,
+            seen,
+            countdown,
+            due,
+            shift,
+            sums,
+            squares,
+            out[t, lo:hi],
+            lo,
+            hi,
+        )
 
 
 @_kernel
@@ -454,15 +587,36 @@ def bollinger(
     hi: int,
 ) -> None:
     """Bands `deviations` population standard deviations around the SMA, the middle band,
-    and their width relative to it."""
-    sma(close, window, middle, lo, hi)
-    rolling_variance(close, window, 0, upper, lo, hi)
+    and their width relative to it.
+
+    One pass over the rows: each takes the `sma` step, the `rolling_variance` step (into
+    the upper band) and then the bands, while the row is in cache.
+    """
+    width = hi - lo
+    seen = np.zeros(width, np.int64)
+    total = np.zeros(width)
+    bars, countdown, due, shift, sums, squares = _variance_state(window, width)
     for t in range(close.shape[0]):
+        row = close[t, lo:hi]
+        leaving = close[max(t - window + 1, 0), lo:hi]
         mean = middle[t, lo:hi]
         upper_row = upper[t, lo:hi]
         lower_row = lower[t, lo:hi]
         width_row = bandwidth[t, lo:hi]
-        for j in range(hi - lo):
+        for j in range(width):
+            v = row[j]
+            ok = v == v
+            n = seen[j] + ok
+            seen[j] = n
+            full = ok & (n >= window)
+            added = total[j] + v
+            mean[j] = added / window if full else np.nan
+            kept = added - leaving[j] if full else added
+            total[j] = kept if ok else total[j]
+        _variance_row(
+            close, t, window, 0, bars, countdown, due, shift, sums, squares, upper_row, lo, hi
+        )
+        for j in range(width):
             spread = math.sqrt(upper_row[j]) * deviations
             top = mean[j] + spread
             bottom = mean[j] - spread
@@ -483,43 +637,66 @@ def realized_volatility(
 ) -> None:
     """Sample standard deviation (ddof 1) of the last `window` log returns, annualised.
 
-    `returns` is scratch space for the log returns.
+    `returns` is scratch space for the log returns. One pass over the rows: each takes
+    its log returns, the `rolling_variance` step over them, then the square root.
     """
     scale = math.sqrt(periods_per_year)
+    seen, countdown, due, shift, sums, squares = _variance_state(window, hi - lo)
     for t in range(close.shape[0]):
         row = close[t, lo:hi]
         previous = close[max(t - 1, 0), lo:hi]
-        result = returns[t, lo:hi]
+        logs = returns[t, lo:hi]
         for j in range(hi - lo):
-            result[j] = math.log(row[j] / previous[j]) if t > 0 else np.nan
-    rolling_variance(returns, window, 1, out, lo, hi)
-    for t in range(close.shape[0]):
+            logs[j] = math.log(row[j] / previous[j]) if t > 0 else np.nan
         result = out[t, lo:hi]
+        _variance_row(
+            returns, t, window, 1, seen, countdown, due, shift, sums, squares, result, lo, hi
+        )
         for j in range(hi - lo):
             result[j] = math.sqrt(result[j]) * scale
 
 
+PERCENTILE_COLUMNS: Final = 64
+"""Symbols whose trailing windows `percentile_rank` keeps at once: 64 windows of 252
+values (padded to 256) take 128 KiB, which stay in a core's L2 cache from one row to
+the next."""
+
+
 @_kernel
 def percentile_rank(values: FloatArray, window: int, out: FloatArray, lo: int, hi: int) -> None:
-    """Share of the other `window - 1` values of the trailing window that are <= today's."""
-    seen = np.zeros(hi - lo, np.int64)
+    """Share of the other `window - 1` values of the trailing window that are <= today's.
+
+    Counting reads every symbol's window on every row, so the columns are taken a few at
+    a time, every row of them, for their windows to stay in cache.
+    """
     # Each symbol's last `window` values, contiguous so that counting them vectorises.
-    recent = np.empty((hi - lo, window))
-    for t in range(values.shape[0]):
-        row = values[t, lo:hi]
-        result = out[t, lo:hi]
-        for j in range(hi - lo):
-            v = row[j]
-            result[j] = np.nan
-            if v == v:
-                n = seen[j]
-                recent[j, n % window] = v
-                seen[j] = n + 1
-                if n + 1 >= window:
-                    at_most = 0
-                    for i in range(window):
-                        at_most += recent[j, i] <= v
-                    result[j] = (at_most - 1) / (window - 1)
+    # Padded with NaN, never <= anything, to a whole number of vectors: the count then
+    # needs no scalar remainder loop.
+    padded = -(-window // 32) * 32
+    recent = np.full((PERCENTILE_COLUMNS, padded), np.nan)
+    seen = np.zeros(PERCENTILE_COLUMNS, np.int64)
+    for first in range(lo, hi, PERCENTILE_COLUMNS):
+        last = min(first + PERCENTILE_COLUMNS, hi)
+        seen[:] = 0
+        for t in range(values.shape[0]):
+            row = values[t, first:last]
+            result = out[t, first:last]
+            # A column's bars fill consecutive rows, so its n-th bar is on row
+            # t - (t - n): the ring slot follows from the row, with one remainder a row.
+            slot = t % window
+            for j in range(last - first):
+                v = row[j]
+                rank = np.nan
+                if v == v:
+                    n = seen[j] + 1
+                    seen[j] = n
+                    recent[j, slot] = v
+                    if n >= window:
+                        at_most = 0
+                        for i in range(padded):
+                            at_most += recent[j, i] <= v
+                        rank = (at_most - 1) / (window - 1)
+                result[j] = rank
 
 
 @_kernel

@@ -20,6 +20,7 @@ or loss has been seen at all, as in TA-Lib's main branch; TA-Lib 0.8.1 gives 0 t
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
@@ -61,11 +62,12 @@ _Result = TypeVar("_Result")
 TRADING_DAYS: Final = 252
 """Bars in a year: annualises volatility and spans the trailing-year windows."""
 
-_BLOCKS_PER_CORE: Final = 4
-_BLOCK_COLUMNS: Final = (64, 512)
+_BLOCKS_PER_CORE: Final = 1
+_BLOCK_COLUMNS: Final = (64, 4096)
 """Fewest and most symbols per block of work. Blocks spread the symbols over the cores,
-a few per core to even out their finishing times; a block's recent rows stay in cache
-from one kernel to the next."""
+one per core when they fit: each row of a block is then one long contiguous stretch,
+which the hardware prefetchers stream far better than many short ones (5,000 symbols x
+2,520 bars on 2 cores: 4 blocks of 512 a core took ~15 % longer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,8 +225,18 @@ def compute_indicators(panel: Panel) -> Indicators:
             lo,
             hi,
         )
-        k.atr(high, low, close, 14, out["atr_14"], lo, hi)
-        k.adx(high, low, close, 14, out["adx_14"], out["plus_di_14"], out["minus_di_14"], lo, hi)
+        k.atr_adx(
+            high,
+            low,
+            close,
+            14,
+            out["atr_14"],
+            out["adx_14"],
+            out["plus_di_14"],
+            out["minus_di_14"],
+            lo,
+            hi,
+        )
         # The percentile's array holds the log returns until the percentile overwrites it.
         k.realized_volatility(
             close,
@@ -592,12 +604,12 @@ class _Bars:
         if not self.gapped:
             return values
         packed = np.empty_like(values)
-        _kernels.compact(values, self.key, packed)
+        _kernels.compact(values, self.key, packed, 0, values.shape[1])
         return packed
 
     def unpack(self, values: FloatArray) -> None:
         if self.gapped:
-            _kernels.expand(values, self.key)
+            _kernels.expand(values, self.key, 0, values.shape[1])
 
 
 def _apply(
@@ -606,17 +618,46 @@ def _apply(
     parameters: Sequence[float],
     outputs: int,
 ) -> list[FloatArray]:
-    """Run `kernel` on `inputs` over blocks of columns; the last input says which rows are bars."""
+    """Run `kernel` on `inputs` over blocks of columns; the last input says which rows are bars.
+
+    Each block checks its own columns for gaps just before its kernel reads them, so
+    the kernel finds them in cache, and a gapped block is packed and unpacked alone.
+    """
     shape = inputs[-1].shape
     for name, values in zip(("high", "low"), inputs[:-1], strict=False):
         if values.shape != shape:
             raise DataError(name, values.shape, f"shape is not that of close, {shape}")
-    bars = _Bars.of(inputs[-1])
-    packed = [bars.pack(values) for values in inputs]
+    key = inputs[-1]
     results = [np.empty(shape) for _ in range(outputs)]
-    _over_blocks(lambda lo, hi: kernel(*packed, *parameters, *results, lo, hi), shape[1])
-    for values in results:
-        bars.unpack(values)
+    # Room for the packed inputs, made by the first gapped block; each block packs
+    # only its own columns.
+    packed: list[FloatArray] = []
+    making = threading.Lock()
+
+    def run_packed(lo: int, hi: int) -> None:
+        with making:
+            if not packed:
+                packed.extend(np.empty(shape) for _ in inputs)
+        for values, space in zip(inputs, packed, strict=True):
+            _kernels.compact(values, key, space, lo, hi)
+        kernel(*packed, *parameters, *results, lo, hi)
+        for values in results:
+            _kernels.expand(values, key, lo, hi)
+
+    def block(lo: int, hi: int) -> bool:
+        if _kernels.single_runs(key, lo, hi):
+            kernel(*inputs, *parameters, *results, lo, hi)
+            return True
+        run_packed(lo, hi)
+        return False
+
+    blocks = _over_blocks(lambda lo, hi: (lo, hi, block(lo, hi)), shape[1])
+    unpacked = [(lo, hi) for lo, hi, single in blocks if single]
+    if len(inputs) > 1 and len(unpacked) < len(blocks):
+        # A gapped panel packs every column, which also drops the other inputs' values
+        # on rows where the key is NaN (`drawdown`'s highs): redo the unpacked blocks.
+        for lo, hi in unpacked:
+            run_packed(lo, hi)
     return results
 
 
