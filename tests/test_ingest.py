@@ -7,9 +7,11 @@ import tempfile
 from pathlib import Path
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pulsewire.errors import SourceError
 from pulsewire.ingest import ingest
 from pulsewire.sources import bundled_data, load
 from pulsewire.store import Store
@@ -110,3 +112,16 @@ def test_any_valid_series_written_to_csv_reads_back_equal(series: pl.DataFrame) 
             stored = store.last_bars("TEST", len(series) + 1)
     expected = series.with_columns(pl.lit("TEST").alias("symbol")).select(stored.columns)
     assert stored.equals(expected.cast(stored.schema))
+
+
+def test_with_several_bad_files_the_first_in_order_is_reported(
+    shared: Path, tmp_path: Path
+) -> None:
+    lines = (shared / "prices" / "IWM.csv").read_text().splitlines()
+    for name, row in (("AAA", 4000), ("ZZZ", 3)):
+        broken = lines.copy()
+        broken[row] = broken[row].replace(broken[row].split(",")[1], "x", 1)
+        (tmp_path / f"{name}.csv").write_text("\n".join(broken) + "\n")
+    with Store.open(tmp_path / "store.duckdb") as store, pytest.raises(SourceError) as caught:
+        ingest([str(tmp_path)], store, NOW)
+    assert (Path(caught.value.path).name, caught.value.line) == ("AAA.csv", 4001)
