@@ -1,0 +1,127 @@
+"""Threat level 1-5: how likely a sharp move is soon, calibrated walk-forward.
+
+A **sharp move** at row s: the absolute 5-bar forward log return exceeds 2 x the
+trailing 20-bar daily volatility at s x sqrt(5) (`analysis.history`'s large move).
+
+The **threat feature** is volatility compression, 1 - the percentile of 20-day realised
+volatility within its trailing year: measured on the bundled history, sharp moves (in
+units of the calm volatility itself) follow compressed volatility about three times as
+often as stretched volatility.
+
+**Calibration, walk-forward**: for each calendar year, the four cut points between
+levels are the quintiles of the feature over every past row whose outcome was already
+known before the year began (s + 5 bars before the year's first row), pooled over the
+symbols; the predicted frequency of a level is the sharp-move frequency of its bin in
+that same past. Nothing fitted for a year uses a bar of that year or after it. A year
+without `MIN_FIT_ROWS` known past outcomes gets no level (0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from pulsewire._types import DateArray, FloatArray
+from pulsewire.analysis.history import daily_volatility, forward_log_return
+
+HORIZON: Final = 5
+SIGMAS: Final = 2.0
+VOLATILITY_WINDOW: Final = 20
+LEVELS: Final = 5
+MIN_FIT_ROWS: Final = 5_000
+
+LevelArray = npt.NDArray[np.int8]
+
+
+def sharp_moves(prices: FloatArray) -> FloatArray:
+    """Return 1 where a sharp move follows row s, 0 where none does, NaN where unknown."""
+    sigma = daily_volatility(prices, VOLATILITY_WINDOW)
+    forward = forward_log_return(prices, HORIZON)
+    known = np.isfinite(sigma) & np.isfinite(forward)
+    with np.errstate(invalid="ignore"):
+        sharp = np.abs(forward) > SIGMAS * sigma * np.sqrt(HORIZON)
+    return np.where(known, sharp.astype(np.float64), np.nan)
+
+
+def threat_feature(volatility_percentile: FloatArray) -> FloatArray:
+    """Return volatility compression, 1 - percentile: 1 is the calmest of the year."""
+    return 1.0 - volatility_percentile
+
+
+@dataclass(frozen=True)
+class ThreatCalibration:
+    """Levels (1-5, 0 = not calibrated) and their predicted sharp-move frequencies, (T, N)."""
+
+    levels: LevelArray
+    predicted: FloatArray
+
+
+def calibrate_threat(
+    dates: DateArray,
+    feature: FloatArray,
+    outcome: FloatArray,
+    min_fit_rows: int = MIN_FIT_ROWS,
+) -> ThreatCalibration:
+    """Return walk-forward threat levels: each year's cut points fitted on earlier years only.
+
+    Parameters
+    ----------
+    dates
+        (T,) dates of the rows.
+    feature
+        (T, N) `threat_feature`, NaN where unknown.
+    outcome
+        (T, N) `sharp_moves`, NaN where unknown.
+    min_fit_rows
+        Known past (feature, outcome) pairs a year needs before it gets levels.
+    """
+    levels = np.zeros(feature.shape, np.int8)
+    predicted = np.full(feature.shape, np.nan)
+    years = dates.astype("datetime64[Y]")
+    for year in np.unique(years):
+        rows = np.flatnonzero(years == year)
+        start = int(rows[0])
+        past = slice(0, max(start - HORIZON, 0))  # outcomes complete before the year began
+        x, y = feature[past], outcome[past]
+        known = np.isfinite(x) & np.isfinite(y)
+        if known.sum() < min_fit_rows:
+            continue
+        cuts = np.quantile(x[known], np.linspace(0, 1, LEVELS + 1)[1:-1])
+        past_bins = np.searchsorted(cuts, x[known], side="right")
+        rates = np.array([y[known][past_bins == k].mean() for k in range(LEVELS)])
+        now = feature[rows]
+        bins = np.searchsorted(cuts, now, side="right")
+        ready = np.isfinite(now)
+        levels[rows] = np.where(ready, bins + 1, 0)
+        predicted[rows] = np.where(ready, rates[np.minimum(bins, LEVELS - 1)], np.nan)
+    return ThreatCalibration(levels, predicted)
+
+
+@dataclass(frozen=True, slots=True)
+class ReliabilityRow:
+    """One threat level: what the calibration predicted and what then happened."""
+
+    level: int
+    predicted: float
+    observed: float
+    cases: int
+
+
+def reliability(calibration: ThreatCalibration, outcome: FloatArray) -> tuple[ReliabilityRow, ...]:
+    """Return, per level, the mean predicted frequency, the observed one and the cases."""
+    known = np.isfinite(outcome) & (calibration.levels > 0)
+    table = []
+    for level in range(1, LEVELS + 1):
+        cell = known & (calibration.levels == level)
+        table.append(
+            ReliabilityRow(
+                level,
+                float(calibration.predicted[cell].mean()) if cell.any() else np.nan,
+                float(outcome[cell].mean()) if cell.any() else np.nan,
+                int(cell.sum()),
+            )
+        )
+    return tuple(table)
