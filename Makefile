@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := .demo/pulsewire.duckdb
 SHARED ?= ../shared/data
 
-.PHONY: demo test bench lint bundle clean
+.PHONY: demo test bench lint bundle calibration clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy src
+
+# CALIBRATION.md and .json: Threat's reliability and Pulse's forward returns, from the bundle.
+calibration: $(VENV)/.run
+	rm -rf .demo
+	$(BIN)/pulsewire ingest --db $(DEMO_DB)
+	$(BIN)/pulsewire calibrate --db $(DEMO_DB)
 
 bundle: $(VENV)/.run
 	$(BIN)/python scripts/bundle.py --shared $(SHARED) --out src/pulsewire/data

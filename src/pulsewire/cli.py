@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import math
 import os
 import sys
 from collections.abc import Iterator
@@ -26,12 +25,14 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from pulsewire._json import json_safe
 from pulsewire.analysis import freshness
 from pulsewire.analysis.rows import as_date
 from pulsewire.analysis.snapshot import SymbolAnalysis, UniverseAnalysis
 from pulsewire.errors import PulsewireError
 from pulsewire.ingest import IngestReport, ingest
-from pulsewire.model import Outlier, Panel
+from pulsewire.model import XNYS, Outlier, Panel, calendar_for
+from pulsewire.scores.report import calibration_report, to_json, to_markdown
 from pulsewire.sources import bundled_data
 from pulsewire.store import Store
 
@@ -96,19 +97,8 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _json_safe(value: Any) -> Any:
-    """NaN (a warm-up or missing figure) becomes null: JSON has no NaN."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {key: _json_safe(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(item) for item in value]
-    return value
-
-
 def _print_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(_json_safe(payload), indent=2, default=str) + "\n")
+    sys.stdout.write(json.dumps(json_safe(payload), indent=2, default=str) + "\n")
 
 
 def _ingest_summary(report: IngestReport) -> dict[str, Any]:
@@ -334,6 +324,32 @@ def analyze_command(
         for finding in analysis.findings:
             if not isinstance(finding, Outlier):
                 out.print(Text(f"data: {finding}", style="yellow"))
+
+
+@app.command("calibrate")
+def calibrate_command(
+    db: DbOption = None,
+    out_path: Annotated[
+        Path, typer.Option("--out", help="Markdown report; its data goes beside it as .json.")
+    ] = Path("CALIBRATION.md"),
+) -> None:
+    """Check Threat's calibration and Pulse's labels against the stored history."""
+    with _one_line_errors():
+        with Store.open(db or default_db(), read_only=True) as store:
+            panel = Panel.from_bars(store.bars())
+        nyse = panel.subset(tuple(s for s in panel.symbols if calendar_for(s) == XNYS))
+        report = calibration_report(nyse)
+        command = "pulsewire calibrate" + (
+            "" if out_path == Path("CALIBRATION.md") else f" --out {out_path}"
+        )
+        out_path.write_text(to_markdown(report, command))
+        out_path.with_suffix(".json").write_text(json.dumps(to_json(report), indent=2) + "\n")
+        for row in report.threat:
+            out.print(
+                f"threat {row.level}: predicted {row.predicted:.1%}, "
+                f"observed {row.observed:.1%}, n={row.cases:,}"
+            )
+        out.print(Text(f"wrote {out_path} and {out_path.with_suffix('.json')}"))
 
 
 def main() -> None:
