@@ -36,6 +36,7 @@ from indicators import goal_lines as indicator_goal_lines
 from pulsewire.ingest import IngestReport, ingest
 from pulsewire.sources import bundled_data
 from pulsewire.store import Store
+from scores import score_section
 
 REPEATS: Final = 5
 GOAL: Final = 2.0
@@ -553,12 +554,13 @@ def main() -> None:
         ]
         reads = read_latencies(progress, scratch, csv_store)
         indicators = measure_indicators(progress)
+        progress.console.print("scores over a universe")
+        scores = score_section()
     seconds = time.perf_counter() - start
-    args.out.write_text(
-        render(
-            command, seconds, csv, csv_report, bundled, bundle_report, reingests, reads, indicators
-        )
+    report = render(
+        command, seconds, csv, csv_report, bundled, bundle_report, reingests, reads, indicators
     )
+    args.out.write_text(report + "\n\n" + "\n".join(scores))
     console.print(f"wrote {args.out}")
     for line in (*goal_lines(csv), *goal_lines(bundled), *indicator_goal_lines(indicators)):
         if line:
