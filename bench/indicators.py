@@ -224,7 +224,7 @@ def talib_one_symbol(high: FloatArray, low: FloatArray, close: FloatArray) -> Ou
         talib.EMA(close, 20),
         talib.RSI(close, 14),
         *talib.MACD(close, 12, 26, 9),
-        *talib.BBANDS(close, 20, 2.0, 2.0, 0),
+        *talib.BBANDS(close, 20, 2.0, 2.0, 0),  # type: ignore[arg-type]  # 0: simple MA
         talib.ATR(high, low, close, 14),
         talib.ADX(high, low, close, 14),
         talib.PLUS_DI(high, low, close, 14),
