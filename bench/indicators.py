@@ -210,7 +210,7 @@ def pulsewire_talib_set(panel: Panel) -> Outputs:
         bands.middle,
         bands.lower,
         bands.bandwidth,
-        ind.atr(high, low, close),
+        directional.average_true_range,
         directional.adx,
         directional.plus_di,
         directional.minus_di,

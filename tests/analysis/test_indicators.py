@@ -438,3 +438,11 @@ def test_indicators_refuse_arrays_off_the_panel_shape(real: Indicators) -> None:
     arrays["rsi_14"] = arrays["rsi_14"][:-1]
     with pytest.raises(DataError, match="rsi_14"):
         Indicators(real.dates, real.symbols, **arrays)
+
+
+def test_the_atr_of_the_adx_pass_is_the_atr_bit_for_bit(real_panel: Panel) -> None:
+    p = real_panel
+    directional = ind.adx(p.high, p.low, p.close)
+    assert np.array_equal(
+        directional.average_true_range, ind.atr(p.high, p.low, p.close), equal_nan=True
+    )

@@ -303,83 +303,6 @@ def atr(
 
 
 @_kernel
-def adx(
-    high: FloatArray,
-    low: FloatArray,
-    close: FloatArray,
-    window: int,
-    out: FloatArray,
-    plus_di: FloatArray,
-    minus_di: FloatArray,
-    lo: int,
-    hi: int,
-) -> None:
-    """ADX, +DI and -DI as TA-Lib computes them.
-
-    DM and TR are summed over the first `window - 1` changes, then smoothed with
-    `previous - previous / window + current`; +DI and -DI start at bar `window`. The
-    first ADX, at bar `2 * window - 1`, is the mean of the DX of the `window` bars before
-    it and including it, then Wilder smoothing. A DX with a zero denominator is left out.
-    """
-    width = hi - lo
-    seen = np.zeros(width, np.int64)
-    last_high = np.zeros(width)
-    last_low = np.zeros(width)
-    last_close = np.zeros(width)
-    plus_dm = np.zeros(width)
-    minus_dm = np.zeros(width)
-    range_state = np.zeros(width)
-    adx_state = np.zeros(width)
-    for t in range(close.shape[0]):
-        highs = high[t, lo:hi]
-        lows = low[t, lo:hi]
-        closes = close[t, lo:hi]
-        result = out[t, lo:hi]
-        plus_row = plus_di[t, lo:hi]
-        minus_row = minus_di[t, lo:hi]
-        for j in range(width):
-            h = highs[j]
-            lw = lows[j]
-            c = closes[j]
-            ok = (c == c) & (h == h) & (lw == lw)
-            n = seen[j] + ok
-            seen[j] = n
-            up = h - last_high[j]
-            down = last_low[j] - lw
-            minus_move = down if (down > 0.0) & (up < down) else 0.0
-            plus_move = up if (up > 0.0) & (up > down) else 0.0
-            tr = _true_range(h, lw, last_close[j])
-            p = plus_dm[j]
-            m = minus_dm[j]
-            r = range_state[j]
-            smoothing = n > window
-            new_plus = (p - p / window if smoothing else p) + plus_move
-            new_minus = (m - m / window if smoothing else m) + minus_move
-            new_range = (r - r / window if smoothing else r) + tr
-            plus_value = 100.0 * (new_plus / new_range) if new_range != 0.0 else 0.0
-            minus_value = 100.0 * (new_minus / new_range) if new_range != 0.0 else 0.0
-            di_sum = minus_value + plus_value
-            defined = (new_range != 0.0) & (di_sum != 0.0)
-            dx = 100.0 * (abs(minus_value - plus_value) / di_sum)
-            a = adx_state[j]
-            summed = a + dx if defined else a
-            new_adx = summed if n < 2 * window else (a * (window - 1) + dx) / window
-            new_adx = summed / window if n == 2 * window else new_adx
-            new_adx = a if (n > 2 * window) & ~defined else new_adx
-            counted = ok & (n >= 2)
-            plus_dm[j] = new_plus if counted else p
-            minus_dm[j] = new_minus if counted else m
-            range_state[j] = new_range if counted else r
-            adx_state[j] = new_adx if ok & smoothing else a
-            last_high[j] = h if ok else last_high[j]
-            last_low[j] = lw if ok else last_low[j]
-            last_close[j] = c if ok else last_close[j]
-            result[j] = new_adx if ok & (n >= 2 * window) else np.nan
-            plus_row[j] = plus_value if ok & smoothing else np.nan
-            minus_row[j] = minus_value if ok & smoothing else np.nan
-
-
-@_kernel
 def atr_adx(
     high: FloatArray,
     low: FloatArray,
@@ -392,8 +315,16 @@ def atr_adx(
     lo: int,
     hi: int,
 ) -> None:
-    """`atr` and `adx` in one pass, which reads the prices once and takes each true
-    range once; the same operations, so the same bits."""
+    """ATR, ADX, +DI and -DI in one pass, as TA-Lib computes them.
+
+    The prices are read once and each true range is taken once; ATR follows `atr`
+    operation for operation, so its bits are the same.
+
+    DM and TR are summed over the first `window - 1` changes, then smoothed with
+    `previous - previous / window + current`; +DI and -DI start at bar `window`. The
+    first ADX, at bar `2 * window - 1`, is the mean of the DX of the `window` bars before
+    it and including it, then Wilder smoothing. A DX with a zero denominator is left out.
+    """
     width = hi - lo
     seen = np.zeros(width, np.int64)
     last_high = np.zeros(width)

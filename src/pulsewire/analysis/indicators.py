@@ -91,8 +91,10 @@ class BollingerBands:
 
 @dataclass(frozen=True, slots=True)
 class DirectionalMovement:
-    """Wilder's ADX with the +DI and -DI it is built from, all in [0, 100]."""
+    """Wilder's ADX with the +DI and -DI it is built from, all in [0, 100], and the ATR
+    that the same pass over the true ranges yields."""
 
+    average_true_range: FloatArray
     adx: FloatArray
     plus_di: FloatArray
     minus_di: FloatArray
@@ -400,7 +402,7 @@ def atr(high: FloatArray, low: FloatArray, close: FloatArray, window: int = 14) 
 def adx(
     high: FloatArray, low: FloatArray, close: FloatArray, window: int = 14
 ) -> DirectionalMovement:
-    """Return Wilder's ADX with +DI and -DI.
+    """Return Wilder's ADX with +DI and -DI (and the ATR, from the same pass).
 
     Parameters
     ----------
@@ -412,10 +414,11 @@ def adx(
     Returns
     -------
     DirectionalMovement
-        ADX, +DI and -DI, bit-equal to TA-Lib's ADX, PLUS_DI and MINUS_DI.
+        ADX, +DI and -DI, bit-equal to TA-Lib's ADX, PLUS_DI and MINUS_DI, and the
+        ATR over the same window (equal to `atr`).
     """
     check_at_least("window", window, 2)
-    return DirectionalMovement(*_apply(_kernels.adx, _prices(high, low, close), [window], 3))
+    return DirectionalMovement(*_apply(_kernels.atr_adx, _prices(high, low, close), [window], 4))
 
 
 def realized_volatility(
