@@ -1,8 +1,9 @@
 """Measured history: what followed the past days on which a condition held.
 
 Every "historically..." sentence is backed by a count from here. A bar is a row of the
-panel, so pass a panel on the symbol's own sessions (NaN rows break the windows that
-cross them, and the days whose windows break are not counted). With prices ``p``
+panel, so pass a panel on the symbol's own sessions: the forward returns count rows
+(a NaN row leaves its days uncounted), while the volatility skips NaN rows as every
+indicator does (`daily_volatility`). With prices ``p``
 (adjusted closes, so that a dividend is not a move) and ``h = horizon``:
 
 - daily log return: ``r[s] = log(p[s] / p[s-1])``;
@@ -30,6 +31,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from pulsewire._types import BoolArray, DateArray, FloatArray, IntArray
+from pulsewire.analysis.indicators import realized_volatility
 from pulsewire.analysis.rows import as_date
 from pulsewire.errors import DataError, check_at_least
 from pulsewire.model.history import HistoryResult
@@ -45,39 +47,29 @@ __all__ = [
 ]
 
 
-def _log_returns(close: FloatArray) -> FloatArray:
-    returns = np.full(close.shape, np.nan)
-    returns[1:] = np.log(close[1:] / close[:-1])
-    return returns
-
-
 def daily_volatility(close: FloatArray, window: int = 20) -> FloatArray:
     """Return the sample standard deviation of the last `window` daily log returns.
+
+    This is `realized_volatility` not annualised: the large-move yardstick of one day.
 
     Parameters
     ----------
     close
-        Prices (T, N), NaN where there is no bar.
+        Prices (T, N), NaN where there is no bar (such rows are skipped).
     window
-        Number of returns, at least 2. Row ``s`` uses the returns of rows
-        ``s-window+1..s``, so the first `window` rows are NaN.
+        Number of returns, at least 2; the first value is on bar `window`.
 
     Returns
     -------
     FloatArray
-        Daily (not annualised) volatility (T, N); NaN where a window holds a NaN.
+        Daily (not annualised) volatility (T, N).
 
     Raises
     ------
     DataError
         If `window` is below 2.
     """
-    check_at_least("window", window, 2)
-    volatility = np.full(close.shape, np.nan)
-    if close.shape[0] > window:
-        windows = sliding_window_view(_log_returns(close)[1:], window, axis=0)
-        volatility[window:] = windows.std(axis=-1, ddof=1)
-    return volatility
+    return realized_volatility(close, window, periods_per_year=1.0)
 
 
 def forward_log_return(close: FloatArray, horizon: int) -> FloatArray:
