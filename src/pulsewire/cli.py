@@ -31,7 +31,8 @@ from pulsewire.analysis.rows import as_date
 from pulsewire.analysis.snapshot import SymbolAnalysis, UniverseAnalysis
 from pulsewire.errors import PulsewireError
 from pulsewire.ingest import IngestReport, ingest
-from pulsewire.model import XNYS, Outlier, Panel, calendar_for
+from pulsewire.model import Outlier, Panel
+from pulsewire.scores.board import ScoreBoard
 from pulsewire.scores.report import calibration_report, to_json, to_markdown
 from pulsewire.sources import bundled_data
 from pulsewire.store import Store
@@ -281,16 +282,17 @@ def analyze_command(
     asof: AsofOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show what the analysis stage knows about a symbol at a close: levels, regime, context."""
+    """Show what the analysis stage knows about a symbol at a close: levels, regime, scores."""
     with _one_line_errors():
-        with Store.open(db or default_db(), read_only=True) as store:
-            panel = Panel.from_bars(store.bars())
+        universe, board = _scored_universe(db)
+        panel = universe.panel
         day = asof.date() if asof is not None else as_date(panel.dates[-1])
         # Judge freshness at the evening of the day asked, as a desk writing then would.
         evening = dt.datetime.combine(day, dt.time(23, 59), tzinfo=dt.UTC)
-        analysis = UniverseAnalysis.compute(panel).snapshot(symbol, day, evening)
+        analysis = universe.snapshot(symbol, day, evening)
+        scores = board.at(symbol, day)
         if as_json:
-            _print_json(dataclasses.asdict(analysis))
+            _print_json({**dataclasses.asdict(analysis), "scores": dataclasses.asdict(scores)})
             return
         figures = analysis.indicators
         out.print(
@@ -305,6 +307,9 @@ def analyze_command(
                 f"vs SMA200 {figures['distance_sma_200']:+.1%}",
             )
         )
+        for score in (scores.pulse, scores.conviction, scores.risk, scores.threat):
+            if score is not None:
+                out.print(Text(score.explain()))
         out.print(_levels_table(analysis))
         if analysis.levels.range is not None:
             box = analysis.levels.range
@@ -326,6 +331,15 @@ def analyze_command(
                 out.print(Text(f"data: {finding}", style="yellow"))
 
 
+def _scored_universe(db: Path | None) -> tuple[UniverseAnalysis, ScoreBoard]:
+    """Read every bar and the calendar, then run the analysis and scores over them once."""
+    with Store.open(db or default_db(), read_only=True) as store:
+        panel = Panel.from_bars(store.bars())
+        events = store.event_dates()
+    universe = UniverseAnalysis.compute(panel)
+    return universe, ScoreBoard.compute(universe, events)
+
+
 @app.command("calibrate")
 def calibrate_command(
     db: DbOption = None,
@@ -335,10 +349,7 @@ def calibrate_command(
 ) -> None:
     """Check Threat's calibration and Pulse's labels against the stored history."""
     with _one_line_errors():
-        with Store.open(db or default_db(), read_only=True) as store:
-            panel = Panel.from_bars(store.bars())
-        nyse = panel.subset(tuple(s for s in panel.symbols if calendar_for(s) == XNYS))
-        report = calibration_report(nyse)
+        report = calibration_report(_scored_universe(db)[1])
         command = "pulsewire calibrate" + (
             "" if out_path == Path("CALIBRATION.md") else f" --out {out_path}"
         )

@@ -3,15 +3,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pulsewire.model import Panel
+from pulsewire.scores.board import ScoreBoard
 from pulsewire.scores.report import calibration_report, to_json, to_markdown
 from tests.test_cli import run
 
 
-def test_report_shows_threat_rising_and_every_pulse_bucket(xnys_panel: Panel) -> None:
-    report = calibration_report(xnys_panel)
-    observed = [row.observed for row in report.threat]
-    assert observed == sorted(observed) and len(set(observed)) == 5
+def test_report_shows_threat_rising_and_every_pulse_bucket(board: ScoreBoard) -> None:
+    report = calibration_report(board)
+    for table in (report.threat, *report.threat_by_calendar.values()):
+        observed = [row.observed for row in table]
+        assert observed == sorted(observed) and len(set(observed)) == 5
+        assert all(row.cases > 1000 for row in table)
+    assert set(report.threat_by_calendar) == {"XNYS", "24/7"}
+    assert sum(r.cases for r in report.threat) == sum(
+        r.cases for table in report.threat_by_calendar.values() for r in table
+    )
     assert {(b.label, b.horizon) for b in report.pulse} == {
         (label, h) for label in ("Bearish", "Neutral", "Bullish") for h in (5, 20)
     }

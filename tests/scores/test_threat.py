@@ -37,7 +37,9 @@ def test_each_year_is_cut_on_the_quintiles_of_the_years_before() -> None:
     # bin (0.76..0.94) saw 15 sharp moves in 19 rows.
     feature = np.r_[np.arange(100) / 100, [0.05, 0.25, 0.45, 0.65, 0.95]].reshape(-1, 1)
     outcome = np.r_[(np.arange(100) >= 80).astype(float), [np.nan] * 5].reshape(-1, 1)
-    calibration = calibrate_threat(dates, feature, outcome, min_fit_rows=50)
+    calibration = calibrate_threat(
+        dates, feature, outcome, np.ones(feature.shape, bool), min_fit_rows=50
+    )
     assert calibration.levels[:100, 0].tolist() == [0] * 100  # nothing before 2020 to fit on
     assert calibration.levels[100:, 0].tolist() == [1, 2, 3, 4, 5]
     assert calibration.predicted[100:, 0].tolist() == [0.0, 0.0, 0.0, 0.0, 15 / 19]
@@ -47,14 +49,20 @@ def test_each_year_is_cut_on_the_quintiles_of_the_years_before() -> None:
 def calibrated(xnys_panel: Panel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     percentile = compute_indicators(xnys_panel).volatility_percentile
     feature, outcome = threat_feature(percentile), sharp_moves(xnys_panel.adj_close)
-    return feature, outcome, calibrate_threat(xnys_panel.dates, feature, outcome).levels
+    return (
+        feature,
+        outcome,
+        calibrate_threat(xnys_panel.dates, feature, outcome, np.isfinite(xnys_panel.close)).levels,
+    )
 
 
 def test_observed_sharp_moves_rise_strictly_with_level_on_real_history(
     xnys_panel: Panel, calibrated: tuple[np.ndarray, np.ndarray, np.ndarray]
 ) -> None:
     feature, outcome, _ = calibrated
-    table = reliability(calibrate_threat(xnys_panel.dates, feature, outcome), outcome)
+    table = reliability(
+        calibrate_threat(xnys_panel.dates, feature, outcome, np.isfinite(xnys_panel.close)), outcome
+    )
     observed = [row.observed for row in table]
     assert observed == sorted(observed) and len(set(observed)) == 5
     assert all(row.cases > 20_000 for row in table)
@@ -73,5 +81,7 @@ def test_levels_up_to_t_ignore_everything_after_t(
     outcome[cut + 1 :] = rng.integers(0, 2, outcome[cut + 1 :].shape)
     # Outcomes of rows up to t are known only HORIZON bars later: blank the ones after t too.
     outcome[max(cut + 1 - HORIZON, 0) : cut + 1] = np.nan
-    again = calibrate_threat(xnys_panel.dates, feature, outcome).levels
+    again = calibrate_threat(
+        xnys_panel.dates, feature, outcome, np.isfinite(xnys_panel.close)
+    ).levels
     assert np.array_equal(again[: cut + 1], levels[: cut + 1])

@@ -1,9 +1,8 @@
 """Measured history: what followed the past days on which a condition held.
 
-Every "historically..." sentence is backed by a count from here. A bar is a row of the
-panel, so pass a panel on the symbol's own sessions: the forward returns count rows
-(a NaN row leaves its days uncounted), while the volatility skips NaN rows as every
-indicator does (`daily_volatility`). With prices ``p``
+Every "historically..." sentence is backed by a count from here. Returns and volatility
+step through each symbol's own bars (NaN rows are skipped), but cases are spaced in
+rows, so pass a panel on the symbol's own sessions. With prices ``p``
 (adjusted closes, so that a dividend is not a move) and ``h = horizon``:
 
 - daily log return: ``r[s] = log(p[s] / p[s-1])``;
@@ -32,7 +31,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from pulsewire._types import BoolArray, DateArray, FloatArray, IntArray
 from pulsewire.analysis.indicators import realized_volatility
-from pulsewire.analysis.rows import as_date
+from pulsewire.analysis.rows import as_date, at_rows, lead_bar_rows
 from pulsewire.errors import DataError, check_at_least
 from pulsewire.model.history import HistoryResult
 from pulsewire.model.panel import Panel
@@ -73,19 +72,19 @@ def daily_volatility(close: FloatArray, window: int = 20) -> FloatArray:
 
 
 def forward_log_return(close: FloatArray, horizon: int) -> FloatArray:
-    """Return the log return from each row to `horizon` rows later.
+    """Return the log return from each bar to the symbol's bar `horizon` bars later.
 
     Parameters
     ----------
     close
-        Prices (T, N), NaN where there is no bar.
+        Prices (T, N), NaN where there is no bar (such rows are skipped).
     horizon
-        Number of bars ahead, at least 1; the last `horizon` rows are NaN.
+        Number of the symbol's own bars ahead, at least 1; NaN where there are fewer.
 
     Returns
     -------
     FloatArray
-        ``log(close[s + horizon] / close[s])`` (T, N).
+        ``log(close[lead] / close[s])`` (T, N), `lead` being the row `horizon` bars later.
 
     Raises
     ------
@@ -93,10 +92,9 @@ def forward_log_return(close: FloatArray, horizon: int) -> FloatArray:
         If `horizon` is below 1.
     """
     check_at_least("horizon", horizon, 1)
-    forward = np.full(close.shape, np.nan)
-    if close.shape[0] > horizon:
-        forward[:-horizon] = np.log(close[horizon:] / close[:-horizon])
-    return forward
+    lead = lead_bar_rows(np.isfinite(close), horizon)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.log(at_rows(close, lead) / close)
 
 
 def calm_volatility(

@@ -47,6 +47,13 @@ def lagged_bar_rows(has_bar: BoolArray, lag: int) -> IntArray:
     return np.where(found, rows, -1)
 
 
+def lead_bar_rows(has_bar: BoolArray, lead: int) -> IntArray:
+    """Return, for each bar, the row of the bar `lead` bars later in its column (-1: none yet)."""
+    rows = lagged_bar_rows(has_bar[::-1], lead)[::-1]
+    last = has_bar.shape[0] - 1
+    return np.where(rows >= 0, last - rows, -1)
+
+
 def at_rows(values: FloatArray, rows: IntArray) -> FloatArray:
     """Return values[rows[t, j], j] for (T, N) `values` and `rows`, NaN where a row is -1."""
     picked = np.take_along_axis(values, np.maximum(rows, 0), axis=0)

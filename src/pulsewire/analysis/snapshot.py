@@ -22,7 +22,6 @@ from pulsewire.analysis.levels import levels_asof
 from pulsewire.analysis.quality import assess_quality
 from pulsewire.analysis.regime import RegimeArray, classify_regimes
 from pulsewire.analysis.rows import as_date
-from pulsewire.errors import DataError
 from pulsewire.model import Finding, HistoryResult, LevelMap, Panel, Regime
 
 HISTORY_HORIZONS: Final = (5, 20)
@@ -76,12 +75,7 @@ class UniverseAnalysis:
             If the symbol has no bar by `as_of`.
         """
         panel = self.panel
-        column = panel.column(symbol)
-        stop = int(np.searchsorted(panel.dates, np.datetime64(as_of, "D"), side="right"))
-        bars = np.flatnonzero(np.isfinite(panel.close[:stop, column]))
-        if bars.size == 0:
-            raise DataError("as_of", as_of, f"{symbol} has no bar on or before {as_of}")
-        row = int(bars[-1])
+        column, row = panel.column(symbol), panel.last_row(symbol, as_of)
         day = as_date(panel.dates[row])
         own = panel.subset((symbol,)).until(day)
         calm = calm_volatility(own.adj_close)

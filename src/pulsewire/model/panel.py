@@ -68,6 +68,21 @@ class Panel:
         except KeyError:
             raise DataError("symbol", symbol, f"{symbol!r} is not in this panel") from None
 
+    def last_row(self, symbol: str, asof: dt.date) -> int:
+        """Return the row of `symbol`'s last bar on or before `asof`.
+
+        Raises
+        ------
+        DataError
+            If the symbol has no bar by `asof`.
+        """
+        column = self.column(symbol)
+        stop = int(np.searchsorted(self.dates, np.datetime64(asof, "D"), side="right"))
+        bars = np.flatnonzero(np.isfinite(self.close[:stop, column]))
+        if bars.size == 0:
+            raise DataError("as_of", asof, f"{symbol} has no bar on or before {asof}")
+        return int(bars[-1])
+
     def until(self, asof: dt.date) -> Panel:
         """Return the panel cut after `asof`: what was known at that day's close."""
         stop = int(np.searchsorted(self.dates, np.datetime64(asof, "D"), side="right"))

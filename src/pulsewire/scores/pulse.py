@@ -20,7 +20,6 @@ Labels: Bearish below 40, Bullish above 60, Neutral in between.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from typing import Final
 
@@ -28,7 +27,8 @@ import numpy as np
 
 from pulsewire._types import FloatArray
 from pulsewire.analysis.indicators import TRADING_DAYS, Indicators
-from pulsewire.model.score import Component, Score
+from pulsewire.model.score import Score
+from pulsewire.scores._cells import score_at
 
 PULSE_BASE: Final = 50.0
 BEARISH_BELOW: Final = 40.0
@@ -101,14 +101,7 @@ def pulse_score(
     column: int,
 ) -> Score:
     """Return one symbol's Pulse at one row, with its components."""
-    components = tuple(
-        Component(
-            rule.name,
-            float(inputs[rule.name][row, column]),
-            f"{rule.weight:g} x tanh({rule.description})",
-            float(contributions[rule.name][row, column]),
-        )
-        for rule in RULES
+    rules = {rule.name: f"{rule.weight:g} x tanh({rule.description})" for rule in RULES}
+    return score_at(
+        "Pulse", symbol, as_of, PULSE_BASE, rules, inputs, contributions, pulse_label, (row, column)
     )
-    value = PULSE_BASE + math.fsum(c.contribution for c in components)
-    return Score("Pulse", symbol, as_of, value, pulse_label(value), PULSE_BASE, components)

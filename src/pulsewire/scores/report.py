@@ -1,6 +1,6 @@
 """The calibration report: Threat's reliability table and Pulse's forward returns.
 
-Pure: it takes a panel and returns tables and their Markdown/JSON; the CLI writes them.
+Pure: it takes a `ScoreBoard` and returns tables and their Markdown/JSON; the CLI writes them.
 Pulse's cut-offs (40/60) were set before this report existed and are not tuned on it.
 """
 
@@ -14,34 +14,20 @@ from typing import Any
 import numpy as np
 
 from pulsewire._json import json_safe
-from pulsewire.analysis.context import relative_strength
 from pulsewire.analysis.history import forward_log_return
-from pulsewire.analysis.indicators import compute_indicators
 from pulsewire.analysis.rows import as_date
-from pulsewire.model import Panel
 from pulsewire.model.history import Z_95, wilson_interval
-from pulsewire.scores.pulse import (
-    BEARISH_BELOW,
-    BULLISH_ABOVE,
-    pulse,
-    pulse_contributions,
-    pulse_inputs,
-)
-from pulsewire.scores.threat import (
-    HORIZON,
-    ReliabilityRow,
-    calibrate_threat,
-    reliability,
-    sharp_moves,
-    threat_feature,
-)
+from pulsewire.model.symbols import calendar_for
+from pulsewire.scores.board import ScoreBoard
+from pulsewire.scores.pulse import BEARISH_BELOW, BULLISH_ABOVE
+from pulsewire.scores.threat import HORIZON, ReliabilityRow, ThreatCalibration, reliability
 
 PULSE_HORIZONS = (5, 20)
 
 
 @dataclass(frozen=True, slots=True)
 class PulseBucket:
-    """Forward log returns after one Pulse label, on non-overlapping rows (every h-th)."""
+    """Forward log returns after one Pulse label, on non-overlapping bars (every h-th)."""
 
     label: str
     horizon: int
@@ -62,10 +48,13 @@ class CalibrationReport:
     first: dt.date
     last: dt.date
     threat: tuple[ReliabilityRow, ...]
+    threat_by_calendar: dict[str, tuple[ReliabilityRow, ...]]
     pulse: tuple[PulseBucket, ...]
 
 
 def _buckets(values: np.ndarray, prices: np.ndarray) -> list[PulseBucket]:
+    has_bar = np.isfinite(prices)
+    number = np.cumsum(has_bar, axis=0) - 1
     found = []
     labels = {
         "Bearish": values < BEARISH_BELOW,
@@ -74,8 +63,7 @@ def _buckets(values: np.ndarray, prices: np.ndarray) -> list[PulseBucket]:
     }
     for horizon in PULSE_HORIZONS:
         forward = forward_log_return(prices, horizon)
-        spaced = np.zeros(values.shape, bool)
-        spaced[::horizon] = True  # one case per h rows: windows do not overlap
+        spaced = has_bar & (number % horizon == 0)  # one case per h bars: no overlap
         for label, mask in labels.items():
             sample = forward[mask & spaced & np.isfinite(forward) & np.isfinite(values)]
             n = int(sample.size)
@@ -99,24 +87,23 @@ def _buckets(values: np.ndarray, prices: np.ndarray) -> list[PulseBucket]:
     return found
 
 
-def calibration_report(panel: Panel) -> CalibrationReport:
-    """Return Threat's walk-forward reliability and Pulse's forward returns over `panel`.
-
-    The panel should hold symbols of one calendar (its rows are their sessions).
-    """
-    indicators = compute_indicators(panel)
-    outcome = sharp_moves(panel.adj_close)
-    threat = calibrate_threat(
-        panel.dates, threat_feature(indicators.volatility_percentile), outcome
-    )
-    strength = relative_strength(panel, 20).vs_benchmark
-    values = pulse(pulse_contributions(pulse_inputs(indicators, strength)))
+def calibration_report(board: ScoreBoard) -> CalibrationReport:
+    """Return Threat's walk-forward reliability and Pulse's forward returns over a board."""
+    panel = board.panel
+    by_calendar = {}
+    for calendar in sorted({calendar_for(s) for s in panel.symbols}):
+        columns = np.array([calendar_for(s) == calendar for s in panel.symbols])
+        part = ThreatCalibration(
+            board.threat.levels[:, columns], board.threat.predicted[:, columns], board.threat.fits
+        )
+        by_calendar[calendar] = reliability(part, board.sharp_moves[:, columns])
     return CalibrationReport(
         panel.symbols,
         as_date(panel.dates[0]),
         as_date(panel.dates[-1]),
-        reliability(threat, outcome),
-        tuple(_buckets(values, panel.adj_close)),
+        reliability(board.threat, board.sharp_moves),
+        by_calendar,
+        tuple(_buckets(board.pulse, panel.adj_close)),
     )
 
 
@@ -124,31 +111,42 @@ def _pct(value: float) -> str:
     return "n/a" if math.isnan(value) else f"{value:.2%}"
 
 
+def _reliability_table(rows: tuple[ReliabilityRow, ...]) -> list[str]:
+    return [
+        "| level | predicted | observed | n |",
+        "| --- | --- | --- | --- |",
+        *(f"| {r.level} | {_pct(r.predicted)} | {_pct(r.observed)} | {r.cases:,} |" for r in rows),
+        "",
+    ]
+
+
 def to_markdown(report: CalibrationReport, command: str) -> str:
     """Return the report as the Markdown of CALIBRATION.md."""
+    by_calendar = [
+        line
+        for calendar, rows in report.threat_by_calendar.items()
+        for line in (f"Symbols on the {calendar} calendar only:", "", *_reliability_table(rows))
+    ]
     lines = [
         "# Calibration",
         "",
-        f"Generated by `{command}` from {len(report.symbols)} NYSE-calendar symbols, "
-        f"{report.first} to {report.last}. Do not edit by hand.",
+        f"Generated by `{command}` from {len(report.symbols)} symbols "
+        f"({', '.join(report.symbols)}), {report.first} to {report.last}. "
+        "Do not edit by hand.",
         "",
         f"## Threat level: reliability ({HORIZON}-bar sharp moves)",
         "",
         "A sharp move: |5-bar forward log return| > 2 x the trailing 20-bar daily volatility "
         "x sqrt(5). Levels are volatility-compression quintiles fitted each year on earlier "
         "years only (walk-forward); *predicted* is the frequency of the level's bin in those "
-        "earlier years, *observed* what followed.",
+        "earlier years, pooled over every symbol, *observed* what followed. Bars are each "
+        "symbol's own: sessions for the NYSE symbols, every day for crypto.",
         "",
-        "| level | predicted | observed | n |",
-        "| --- | --- | --- | --- |",
-        *(
-            f"| {r.level} | {_pct(r.predicted)} | {_pct(r.observed)} | {r.cases:,} |"
-            for r in report.threat
-        ),
-        "",
+        *_reliability_table(report.threat),
+        *by_calendar,
         "## Pulse: what followed each label",
         "",
-        "Forward log returns on non-overlapping rows (every h-th row of each symbol); mean with "
+        "Forward log returns on non-overlapping bars (every h-th bar of each symbol); mean with "
         "a normal 95% interval, share of rises with a Wilson 95% interval. Cut-offs fixed at "
         f"{BEARISH_BELOW:g} / {BULLISH_ABOVE:g}, not tuned on this history.",
         "",

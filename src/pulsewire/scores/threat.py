@@ -9,23 +9,31 @@ units of the calm volatility itself) follow compressed volatility about three ti
 often as stretched volatility.
 
 **Calibration, walk-forward**: for each calendar year, the four cut points between
-levels are the quintiles of the feature over every past row whose outcome was already
-known before the year began (s + 5 bars before the year's first row), pooled over the
-symbols; the predicted frequency of a level is the sharp-move frequency of its bin in
-that same past. Nothing fitted for a year uses a bar of that year or after it. A year
-without `MIN_FIT_ROWS` known past outcomes gets no level (0).
+levels are the quintiles of the feature over every past bar whose outcome was already
+known before the year began (its symbol's 5th next bar came before the year's first
+row), pooled over the symbols; the predicted frequency of a level is the sharp-move
+frequency of its bin in that same past. Nothing fitted for a year uses a bar of that
+year or after it. A year without `MIN_FIT_ROWS` known past outcomes gets no level (0).
+
+As a `Score`, Threat is 1 plus one component, volatility compression, worth the number
+of cut points the feature passes (0-4).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
-from pulsewire._types import DateArray, FloatArray
+from pulsewire._types import BoolArray, DateArray, FloatArray
 from pulsewire.analysis.history import daily_volatility, forward_log_return
+from pulsewire.analysis.rows import lead_bar_rows
+from pulsewire.errors import DataError
+from pulsewire.model.score import Component, Score
 
 HORIZON: Final = 5
 SIGMAS: Final = 2.0
@@ -37,7 +45,7 @@ LevelArray = npt.NDArray[np.int8]
 
 
 def sharp_moves(prices: FloatArray) -> FloatArray:
-    """Return 1 where a sharp move follows row s, 0 where none does, NaN where unknown."""
+    """Return 1 where a sharp move follows bar s, 0 where none does, NaN where unknown."""
     sigma = daily_volatility(prices, VOLATILITY_WINDOW)
     forward = forward_log_return(prices, HORIZON)
     known = np.isfinite(sigma) & np.isfinite(forward)
@@ -51,18 +59,30 @@ def threat_feature(volatility_percentile: FloatArray) -> FloatArray:
     return 1.0 - volatility_percentile
 
 
+@dataclass(frozen=True, slots=True)
+class ThreatFit:
+    """One year's mapping: the cut points between levels and each level's past frequency."""
+
+    year: int
+    cuts: tuple[float, ...]
+    rates: tuple[float, ...]
+    rows: int
+
+
 @dataclass(frozen=True)
 class ThreatCalibration:
     """Levels (1-5, 0 = not calibrated) and their predicted sharp-move frequencies, (T, N)."""
 
     levels: LevelArray
     predicted: FloatArray
+    fits: Mapping[int, ThreatFit]
 
 
 def calibrate_threat(
     dates: DateArray,
     feature: FloatArray,
     outcome: FloatArray,
+    has_bar: BoolArray,
     min_fit_rows: int = MIN_FIT_ROWS,
 ) -> ThreatCalibration:
     """Return walk-forward threat levels: each year's cut points fitted on earlier years only.
@@ -75,29 +95,60 @@ def calibrate_threat(
         (T, N) `threat_feature`, NaN where unknown.
     outcome
         (T, N) `sharp_moves`, NaN where unknown.
+    has_bar
+        (T, N) True where a symbol has a bar: an outcome is known at its 5th next bar.
     min_fit_rows
         Known past (feature, outcome) pairs a year needs before it gets levels.
     """
     levels = np.zeros(feature.shape, np.int8)
     predicted = np.full(feature.shape, np.nan)
+    known_at = lead_bar_rows(has_bar, HORIZON)
+    usable = np.isfinite(feature) & np.isfinite(outcome) & (known_at >= 0)
+    fits: dict[int, ThreatFit] = {}
     years = dates.astype("datetime64[Y]")
     for year in np.unique(years):
         rows = np.flatnonzero(years == year)
         start = int(rows[0])
-        past = slice(0, max(start - HORIZON, 0))  # outcomes complete before the year began
-        x, y = feature[past], outcome[past]
-        known = np.isfinite(x) & np.isfinite(y)
+        known = usable[:start] & (known_at[:start] < start)  # outcome seen before the year
         if known.sum() < min_fit_rows:
             continue
-        cuts = np.quantile(x[known], np.linspace(0, 1, LEVELS + 1)[1:-1])
-        past_bins = np.searchsorted(cuts, x[known], side="right")
-        rates = np.array([y[known][past_bins == k].mean() for k in range(LEVELS)])
+        x, y = feature[:start][known], outcome[:start][known]
+        cuts = np.quantile(x, np.linspace(0, 1, LEVELS + 1)[1:-1])
+        past_bins = np.searchsorted(cuts, x, side="right")
+        rates = np.array([y[past_bins == k].mean() for k in range(LEVELS)])
         now = feature[rows]
         bins = np.searchsorted(cuts, now, side="right")
         ready = np.isfinite(now)
         levels[rows] = np.where(ready, bins + 1, 0)
         predicted[rows] = np.where(ready, rates[np.minimum(bins, LEVELS - 1)], np.nan)
-    return ThreatCalibration(levels, predicted)
+        fit = ThreatFit(int(str(year)), tuple(cuts.tolist()), tuple(rates.tolist()), len(x))
+        fits[fit.year] = fit
+    return ThreatCalibration(levels, predicted, fits)
+
+
+def threat_score(
+    symbol: str,
+    as_of: dt.date,
+    feature: FloatArray,
+    calibration: ThreatCalibration,
+    row: int,
+    column: int,
+) -> Score:
+    """Return one symbol's Threat at one row: 1 plus the cut points its compression passes.
+
+    Raises
+    ------
+    DataError
+        If the row has no level (its year had too little history to fit on).
+    """
+    level = int(calibration.levels[row, column])
+    fit = calibration.fits.get(as_of.year)
+    if level == 0 or fit is None:
+        raise DataError("as_of", as_of, f"{symbol} has no calibrated Threat on {as_of}")
+    cuts = ", ".join(f"{cut:.2f}" for cut in fit.cuts)
+    rule = f"+1 per cut point passed ({cuts}; fitted on {fit.rows:,} outcomes before {fit.year})"
+    component = Component("volatility compression", float(feature[row, column]), rule, level - 1.0)
+    return Score("Threat", symbol, as_of, float(level), f"{level}/{LEVELS}", 1.0, (component,))
 
 
 @dataclass(frozen=True, slots=True)

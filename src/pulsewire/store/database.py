@@ -259,6 +259,15 @@ class Store:
             frame = self._con.sql(query, params={"symbols": list(symbols)}).pl()
         return frame
 
+    def event_dates(self, importance: str = "high") -> list[dt.date]:
+        """Return the dates of the calendar's releases of one importance, in order."""
+        rows = self._con.execute(
+            "SELECT DISTINCT date FROM calendar_events WHERE importance = $importance "
+            "ORDER BY date",
+            {"importance": importance},
+        ).fetchall()
+        return [row[0] for row in rows]
+
     def table(self, name: str) -> pl.DataFrame:
         """Return a whole table in a stable order (for audits and tests)."""
         order = {

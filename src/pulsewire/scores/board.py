@@ -1,0 +1,107 @@
+"""`ScoreBoard`: every score of every symbol and date, computed in one vectorised pass.
+
+History, calibration and the scorecard read whole arrays; an article reads one cell
+as `SymbolScores`, each score with its components. Threat is calibrated walk-forward
+on the board's own panel, so a date's level never depends on a later bar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from pulsewire._types import FloatArray
+from pulsewire.analysis.rows import as_date
+from pulsewire.analysis.snapshot import UniverseAnalysis
+from pulsewire.errors import DataError
+from pulsewire.model import Panel
+from pulsewire.model.score import Score
+from pulsewire.scores.conviction import conviction, conviction_score
+from pulsewire.scores.pulse import pulse, pulse_contributions, pulse_inputs, pulse_score
+from pulsewire.scores.risk import risk, risk_contributions, risk_inputs, risk_score
+from pulsewire.scores.threat import (
+    ThreatCalibration,
+    calibrate_threat,
+    sharp_moves,
+    threat_feature,
+    threat_score,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolScores:
+    """The four scores of one symbol at one close, and Threat's calibrated probability."""
+
+    pulse: Score
+    conviction: Score
+    risk: Score
+    threat: Score | None
+    threat_probability: float
+    """Predicted frequency of a sharp move within 5 bars at this level; NaN if none."""
+
+
+@dataclass(frozen=True)
+class ScoreBoard:
+    """Pulse, Conviction, Risk and Threat (T, N) over one panel, with their parts."""
+
+    panel: Panel
+    pulse_inputs: dict[str, FloatArray]
+    pulse_points: dict[str, FloatArray]
+    pulse: FloatArray
+    conviction: FloatArray
+    risk_inputs: dict[str, FloatArray]
+    risk_points: dict[str, FloatArray]
+    risk: FloatArray
+    threat_feature: FloatArray
+    sharp_moves: FloatArray
+    threat: ThreatCalibration
+
+    @classmethod
+    def compute(cls, universe: UniverseAnalysis, event_dates: Sequence[dt.date]) -> ScoreBoard:
+        """Score every symbol and date of `universe`; `event_dates` are high-importance releases."""
+        panel, indicators = universe.panel, universe.indicators
+        inputs = pulse_inputs(indicators, universe.strength["vs_spy_20"])
+        points = pulse_contributions(inputs)
+        risk_in = risk_inputs(indicators, panel.dates, event_dates)
+        risk_points = risk_contributions(risk_in)
+        feature = threat_feature(indicators.volatility_percentile)
+        outcome = sharp_moves(panel.adj_close)
+        return cls(
+            panel=panel,
+            pulse_inputs=inputs,
+            pulse_points=points,
+            pulse=pulse(points),
+            conviction=conviction(points),
+            risk_inputs=risk_in,
+            risk_points=risk_points,
+            risk=risk(risk_points),
+            threat_feature=feature,
+            sharp_moves=outcome,
+            threat=calibrate_threat(panel.dates, feature, outcome, np.isfinite(panel.close)),
+        )
+
+    def at(self, symbol: str, as_of: dt.date) -> SymbolScores:
+        """Return the scores of `symbol` at its last bar on or before `as_of`.
+
+        Raises
+        ------
+        DataError
+            If the symbol has no bar by `as_of`, or its scores are still warming up.
+        """
+        row, column = self.panel.last_row(symbol, as_of), self.panel.column(symbol)
+        day = as_date(self.panel.dates[row])
+        if not (np.isfinite(self.pulse[row, column]) and np.isfinite(self.risk[row, column])):
+            raise DataError("as_of", day, f"{symbol} has too little history for scores on {day}")
+        level = int(self.threat.levels[row, column])
+        return SymbolScores(
+            pulse=pulse_score(symbol, day, self.pulse_inputs, self.pulse_points, row, column),
+            conviction=conviction_score(symbol, day, self.pulse_points, row, column),
+            risk=risk_score(symbol, day, self.risk_inputs, self.risk_points, row, column),
+            threat=None
+            if level == 0
+            else threat_score(symbol, day, self.threat_feature, self.threat, row, column),
+            threat_probability=float(self.threat.predicted[row, column]),
+        )
