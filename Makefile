@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := .demo/pulsewire.duckdb
 SHARED ?= ../shared/data
 
-.PHONY: demo test bench lint bundle calibration clean
+.PHONY: demo test bench lint bundle calibration scorecard clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ calibration: $(VENV)/.run
 	rm -rf .demo
 	$(BIN)/pulsewire ingest --db $(DEMO_DB)
 	$(BIN)/pulsewire calibrate --db $(DEMO_DB)
+
+# The scorecard of the calls the desk would have made every 5 bars over the bundle.
+scorecard: $(VENV)/.run
+	rm -rf .demo
+	$(BIN)/pulsewire ingest --db $(DEMO_DB)
+	$(BIN)/pulsewire scorecard --replay --db $(DEMO_DB)
 
 bundle: $(VENV)/.run
 	$(BIN)/python scripts/bundle.py --shared $(SHARED) --out src/pulsewire/data

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,6 +34,17 @@ from pulsewire.ingest import IngestReport, ingest
 from pulsewire.model import Outlier, Panel
 from pulsewire.scores.board import ScoreBoard
 from pulsewire.scores.report import calibration_report, to_json, to_markdown
+from pulsewire.scores.scorecard import (
+    LEVEL_BARS,
+    OUTCOMES,
+    Scorecard,
+    call_at,
+    calls_frame,
+    grade_calls,
+    replay_rows,
+    scorecard,
+)
+from pulsewire.scores.threat import HORIZON
 from pulsewire.sources import bundled_data
 from pulsewire.store import Store
 
@@ -98,6 +109,19 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _progress(transient: bool) -> Progress:
+    """Return the progress bar of long commands, on stderr so that stdout stays clean."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[file]}", style="dim"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=transient,
+    )
+
+
 def _print_json(payload: Any) -> None:
     sys.stdout.write(json.dumps(json_safe(payload), indent=2, default=str) + "\n")
 
@@ -143,15 +167,7 @@ def ingest_command(
         store_path = db or default_db()
         with (
             Store.open(store_path) as store,
-            Progress(
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[file]}", style="dim"),
-                TimeElapsedColumn(),
-                console=err,
-                transient=as_json,
-            ) as progress,
+            _progress(transient=as_json) as progress,
         ):
             task = progress.add_task("validating", total=None, file="")
 
@@ -361,6 +377,104 @@ def calibrate_command(
                 f"observed {row.observed:.1%}, n={row.cases:,}"
             )
         out.print(Text(f"wrote {out_path} and {out_path.with_suffix('.json')}"))
+
+
+@app.command("scorecard")
+def scorecard_command(
+    db: DbOption = None,
+    replay: Annotated[
+        bool,
+        typer.Option(
+            "--replay",
+            help="First record the calls the desk would have made over the stored history.",
+        ),
+    ] = False,
+    every: Annotated[
+        int, typer.Option("--every", min=1, help="With --replay: one call per N bars.")
+    ] = 5,
+    since: Annotated[
+        dt.datetime | None,
+        typer.Option("--since", help="With --replay: first date, YYYY-MM-DD [default: all]."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Grade every stored call against what prices did next, and print the record."""
+    with _one_line_errors():
+        universe, board = _scored_universe(db)
+        with Store.open(db or default_db()) as store:
+            if replay:
+                start = since.date() if since else as_date(board.panel.dates[0])
+                rows = list(replay_rows(board, every, start))
+                calls = []
+                with _progress(transient=as_json) as progress:
+                    task = progress.add_task("replaying calls", total=len(rows), file="")
+                    for symbol, row in rows:
+                        calls.append(call_at(universe, board, symbol, row))
+                        progress.update(task, advance=1, file=symbol)
+                store.write_calls(calls_frame(calls), replace_origin=True)
+            stored = store.table("calls")
+            if stored.is_empty():
+                raise PulsewireError(
+                    "no calls to grade yet",
+                    hint="write an edition (pulsewire write) or run pulsewire scorecard --replay",
+                )
+            grades = grade_calls(stored, board.panel, board.sharp_moves)
+            store.write_grades(grades)
+        card = scorecard(stored, grades)
+        if as_json:
+            _print_json(dataclasses.asdict(card) | {"brier_skill": card.brier_skill})
+            return
+        _print_scorecard(card)
+
+
+def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+    """Return a table whose first column names the row and the others are right-aligned."""
+    table = Table(title=title, title_justify="left")
+    for index, name in enumerate(columns):
+        table.add_column(name, justify="right" if index else "left")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def _print_scorecard(card: Scorecard) -> None:
+    out.print(Text(f"{card.calls:,} calls from {card.first} to {card.last}", style="bold"))
+    directions = [
+        (
+            r.label,
+            f"{r.calls:,}",
+            f"{r.hits:,}",
+            f"{r.rate:.1%}",
+            f"{r.low:.1%}-{r.high:.1%}",
+            f"{r.up_share:.1%}",
+        )
+        for r in card.direction
+    ]
+    columns = ("call", "graded", "hits", "hit rate", "95% interval", "share of rises")
+    out.print(_table(f"Direction over {HORIZON} bars", columns, directions))
+    out.print(
+        Text(
+            f"Threat: Brier {card.brier:.4f} on {card.threat_cases:,} calls, against "
+            f"{card.brier_climatology:.4f} for always forecasting their average "
+            f"(skill {card.brier_skill:+.1%})"
+        )
+    )
+    levels = [
+        (
+            side.side,
+            f"{side.named:,}",
+            *(f"{getattr(side, outcome):,}" for outcome in OUTCOMES),
+            f"{side.held_share:.1%}",
+        )
+        for side in card.levels
+    ]
+    out.print(
+        _table(
+            f"Named levels within {LEVEL_BARS} bars",
+            ("level", "named", *OUTCOMES, "held when tested"),
+            levels,
+        )
+    )
 
 
 def main() -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -117,9 +118,8 @@ class Store:
         """
         if not batches:
             return
-        con = self._con
-        con.begin()
-        try:
+        incoming = ("incoming_bars", "incoming_news", "incoming_calendar", "incoming_log")
+        with self._transaction(*incoming):
             self._write_bars([b.frame for b in batches if b.kind == "bars"])
             self._write_news([b.frame for b in batches if b.kind == "news"], ts_ingest)
             self._write_calendar([b.frame for b in batches if b.kind == "calendar"])
@@ -133,8 +133,16 @@ class Store:
                 },
                 schema_overrides={"rows": pl.Int64(), "ts_ingest": pl.Datetime("us", "UTC")},
             )
-            con.register("incoming_log", log)
-            con.execute("INSERT INTO ingest_log SELECT * FROM incoming_log")
+            self._con.register("incoming_log", log)
+            self._con.execute("INSERT INTO ingest_log SELECT * FROM incoming_log")
+
+    @contextmanager
+    def _transaction(self, *registered: str) -> Iterator[None]:
+        """Run a block in one transaction: all of it lands, or none (registrations dropped)."""
+        con = self._con
+        con.begin()
+        try:
+            yield
             con.commit()
         except duckdb.Error as e:
             con.rollback()
@@ -143,7 +151,7 @@ class Store:
             con.rollback()
             raise
         finally:
-            for name in ("incoming_bars", "incoming_news", "incoming_calendar", "incoming_log"):
+            for name in registered:
                 con.unregister(name)
 
     def _write_bars(self, frames: list[pl.DataFrame]) -> None:
@@ -259,6 +267,31 @@ class Store:
             frame = self._con.sql(query, params={"symbols": list(symbols)}).pl()
         return frame
 
+    def write_calls(self, calls: pl.DataFrame, replace_origin: bool = False) -> None:
+        """Store calls (`CALL_SCHEMA`) in one transaction, replacing the dates they cover.
+
+        An edition written again replaces its calls whole; with `replace_origin`, every
+        stored call of the incoming origins goes first (a new replay replaces the old).
+        """
+        key = "origin" if replace_origin else "origin, as_of"
+        self._replace("calls", calls, key)
+
+    def write_grades(self, grades: pl.DataFrame) -> None:
+        """Replace every stored grade with `grades` (`GRADE_SCHEMA`) in one transaction."""
+        self._replace("grades", grades, None)
+
+    def _replace(self, table: str, frame: pl.DataFrame, key: str | None) -> None:
+        with self._transaction("incoming"):
+            con = self._con
+            con.register("incoming", frame)
+            if key is None:
+                con.execute(f"DELETE FROM {table}")
+            else:
+                con.execute(
+                    f"DELETE FROM {table} WHERE ({key}) IN (SELECT DISTINCT {key} FROM incoming)"
+                )
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+
     def event_dates(self, importance: str = "high") -> list[dt.date]:
         """Return the dates of the calendar's releases of one importance, in order."""
         rows = self._con.execute(
@@ -275,6 +308,8 @@ class Store:
             "news": "news_id",
             "calendar_events": "date, event, country",
             "ingest_log": "ts_ingest, file",
+            "calls": "origin, as_of, symbol",
+            "grades": "origin, as_of, symbol",
         }
         if name not in order:
             raise StoreError(f"no table {name!r}", hint=f"tables: {', '.join(order)}")

@@ -36,3 +36,30 @@ CREATE TABLE IF NOT EXISTS ingest_log (
     rows      BIGINT      NOT NULL,
     ts_ingest TIMESTAMPTZ NOT NULL
 );
+-- What each article committed to (see model.call), and how those calls were graded.
+CREATE TABLE IF NOT EXISTS calls (
+    origin             VARCHAR NOT NULL,
+    as_of              DATE    NOT NULL,
+    symbol             VARCHAR NOT NULL,
+    close              DOUBLE  NOT NULL,
+    pulse              DOUBLE  NOT NULL,
+    pulse_label        VARCHAR NOT NULL,
+    threat_level       TINYINT NOT NULL,
+    threat_probability DOUBLE,
+    support_low        DOUBLE,
+    support_high       DOUBLE,
+    resistance_low     DOUBLE,
+    resistance_high    DOUBLE,
+    PRIMARY KEY (origin, as_of, symbol)
+);
+CREATE TABLE IF NOT EXISTS grades (
+    origin             VARCHAR NOT NULL,
+    as_of              DATE    NOT NULL,
+    symbol             VARCHAR NOT NULL,
+    forward_return     DOUBLE,
+    direction_hit      BOOLEAN,
+    sharp_move         BOOLEAN,
+    support_outcome    VARCHAR,
+    resistance_outcome VARCHAR,
+    PRIMARY KEY (origin, as_of, symbol)
+);
