@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import json
 import os
 import sys
@@ -29,11 +30,14 @@ from pulsewire._json import json_safe
 from pulsewire.analysis import freshness
 from pulsewire.analysis.rows import as_date
 from pulsewire.analysis.snapshot import SymbolAnalysis, UniverseAnalysis
+from pulsewire.article.render import article_json, to_html, to_markdown, to_terminal
 from pulsewire.errors import PulsewireError
+from pulsewire.facts.edition import build_sheets
+from pulsewire.facts.sheet import FactSheet
 from pulsewire.ingest import IngestReport, ingest
-from pulsewire.model import Outlier, Panel
+from pulsewire.model import CalendarEvent, Outlier, Panel
+from pulsewire.scores import report
 from pulsewire.scores.board import ScoreBoard
-from pulsewire.scores.report import calibration_report, to_json, to_markdown
 from pulsewire.scores.scorecard import (
     LEVEL_BARS,
     OUTCOMES,
@@ -47,6 +51,8 @@ from pulsewire.scores.scorecard import (
 from pulsewire.scores.threat import HORIZON
 from pulsewire.sources import bundled_data
 from pulsewire.store import Store
+from pulsewire.writer.audit import audit
+from pulsewire.writer.edition import Edition, edition_calls, edition_rows, write_edition
 
 app = typer.Typer(
     name="pulsewire",
@@ -356,6 +362,120 @@ def _scored_universe(db: Path | None) -> tuple[UniverseAnalysis, ScoreBoard]:
     return universe, ScoreBoard.compute(universe, events)
 
 
+def _sheets(
+    db: Path | None, asof: dt.datetime | None, symbols: list[str] | None, progress: Progress | None
+) -> list[FactSheet]:
+    """Return the FactSheets of `symbols` (all stored) at `asof` (the last stored date)."""
+    universe, board = _scored_universe(db)
+    with Store.open(db or default_db(), read_only=True) as store:
+        calendar = store.table("calendar_events")
+        news = store.table("news")
+    events = [CalendarEvent(**row) for row in calendar.iter_rows(named=True)]
+    day = asof.date() if asof is not None else as_date(universe.panel.dates[-1])
+    chosen = symbols or list(universe.panel.symbols)
+    if progress is None:
+        return build_sheets(universe, board, day, chosen, events, news)
+    task = progress.add_task("writing", total=len(chosen), file="")
+    return build_sheets(
+        universe,
+        board,
+        day,
+        chosen,
+        events,
+        news,
+        on_sheet=lambda symbol: progress.update(task, advance=1, file=symbol),
+    )
+
+
+def _audited(edition: Edition) -> Edition:
+    """Return the edition if every number of every article traces to its FactSheet."""
+    for article, sheet in zip(edition.articles, edition.sheets, strict=True):
+        untraced = audit(article, sheet)
+        if untraced:
+            first = untraced[0]
+            raise PulsewireError(
+                f"{article.slug}: {first.section}: {first.token!r} is not in its FactSheet",
+                hint="this is a writer bug; rerun with PULSEWIRE_DEBUG=1 and report it",
+            )
+    return edition
+
+
+class Format(enum.StrEnum):
+    """How `brief` prints an article."""
+
+    TERMINAL = "terminal"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    JSON = "json"
+
+
+@app.command("brief")
+def brief_command(
+    symbol: Annotated[str, typer.Argument(help="Symbol, e.g. IWM.")],
+    db: DbOption = None,
+    asof: AsofOption = None,
+    output: Annotated[Format, typer.Option("--format", help="How to print it.")] = Format.TERMINAL,
+) -> None:
+    """Write one symbol's article at a close and print it: the trader's view."""
+    with _one_line_errors():
+        sheets = _sheets(db, asof, [symbol.upper()], None)
+        edition = _audited(write_edition(sheets, _now()))
+        article = edition.articles[0]
+        if output is Format.TERMINAL:
+            out.print(to_terminal(article))
+        else:
+            render = {Format.MARKDOWN: to_markdown, Format.HTML: to_html, Format.JSON: article_json}
+            sys.stdout.write(render[output](article) + "\n")
+
+
+@app.command("write")
+def write_command(
+    db: DbOption = None,
+    asof: AsofOption = None,
+    symbols: Annotated[
+        str | None, typer.Option("--symbols", help="Comma-separated symbols [default: all].")
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write each article as HTML, Markdown and JSON here."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a whole edition, audit every number, and store it (replacing that date's)."""
+    with _one_line_errors():
+        chosen = [s.strip().upper() for s in symbols.split(",") if s.strip()] if symbols else None
+        with _progress(transient=as_json) as progress:
+            sheets = _sheets(db, asof, chosen, progress)
+        edition = _audited(write_edition(sheets, _now()))
+        with Store.open(db or default_db()) as store:
+            store.write_edition(edition_rows(edition), calls_frame(edition_calls(edition)))
+        if out_dir is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            for article in edition.articles:
+                (out_dir / f"{article.slug}.html").write_text(to_html(article))
+                (out_dir / f"{article.slug}.md").write_text(to_markdown(article))
+                (out_dir / f"{article.slug}.json").write_text(article_json(article))
+        if as_json:
+            _print_json(
+                {
+                    "as_of": edition.as_of,
+                    "articles": [
+                        {"slug": a.slug, "title": a.title, "sentiment": a.sentiment}
+                        for a in edition.articles
+                    ],
+                }
+            )
+            return
+        rows = [
+            (a.symbol, a.title, *(b.display if b.name != "Risk" else b.label for b in a.scores))
+            for a in edition.articles
+        ]
+        columns = ("symbol", "title", "Pulse", "Conviction", "Risk", "Threat")
+        out.print(_table(f"Edition of {edition.as_of}: {len(rows)} articles", columns, rows))
+        if out_dir is not None:
+            out.print(Text(f"wrote HTML, Markdown and JSON to {out_dir}"))
+
+
 @app.command("calibrate")
 def calibrate_command(
     db: DbOption = None,
@@ -365,13 +485,14 @@ def calibrate_command(
 ) -> None:
     """Check Threat's calibration and Pulse's labels against the stored history."""
     with _one_line_errors():
-        report = calibration_report(_scored_universe(db)[1])
+        calibration = report.calibration_report(_scored_universe(db)[1])
         command = "pulsewire calibrate" + (
             "" if out_path == Path("CALIBRATION.md") else f" --out {out_path}"
         )
-        out_path.write_text(to_markdown(report, command))
-        out_path.with_suffix(".json").write_text(json.dumps(to_json(report), indent=2) + "\n")
-        for row in report.threat:
+        out_path.write_text(report.to_markdown(calibration, command))
+        data = report.to_json(calibration)
+        out_path.with_suffix(".json").write_text(json.dumps(data, indent=2) + "\n")
+        for row in calibration.threat:
             out.print(
                 f"threat {row.level}: predicted {row.predicted:.1%}, "
                 f"observed {row.observed:.1%}, n={row.cases:,}"

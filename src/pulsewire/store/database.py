@@ -270,27 +270,45 @@ class Store:
     def write_calls(self, calls: pl.DataFrame, replace_origin: bool = False) -> None:
         """Store calls (`CALL_SCHEMA`) in one transaction, replacing the dates they cover.
 
-        An edition written again replaces its calls whole; with `replace_origin`, every
-        stored call of the incoming origins goes first (a new replay replaces the old).
+        With `replace_origin`, every stored call of the incoming origins goes first (a
+        new replay replaces the old one).
         """
-        key = "origin" if replace_origin else "origin, as_of"
-        self._replace("calls", calls, key)
+        with self._transaction("incoming"):
+            self._replace("calls", calls, "origin" if replace_origin else "origin, as_of")
 
     def write_grades(self, grades: pl.DataFrame) -> None:
         """Replace every stored grade with `grades` (`GRADE_SCHEMA`) in one transaction."""
-        self._replace("grades", grades, None)
+        with self._transaction("incoming"):
+            self._replace("grades", grades, None)
+
+    def write_edition(self, articles: pl.DataFrame, calls: pl.DataFrame) -> None:
+        """Store an edition's articles and calls, replacing any earlier edition of its date.
+
+        `articles` has the columns of the `articles` table; all rows share one as_of.
+        """
+        with self._transaction("incoming"):
+            self._replace("articles", articles, "as_of")
+            self._con.unregister("incoming")
+            self._replace("calls", calls, "origin, as_of")
+
+    def edition(self, as_of: dt.date) -> pl.DataFrame:
+        """Return the stored articles of one as-of date (empty if none), by slug."""
+        frame: pl.DataFrame = self._con.sql(
+            "SELECT * FROM articles WHERE as_of = $as_of ORDER BY slug", params={"as_of": as_of}
+        ).pl()
+        return frame
 
     def _replace(self, table: str, frame: pl.DataFrame, key: str | None) -> None:
-        with self._transaction("incoming"):
-            con = self._con
-            con.register("incoming", frame)
-            if key is None:
-                con.execute(f"DELETE FROM {table}")
-            else:
-                con.execute(
-                    f"DELETE FROM {table} WHERE ({key}) IN (SELECT DISTINCT {key} FROM incoming)"
-                )
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+        """Inside a transaction: delete the rows sharing `key` with `frame` (all if None)."""
+        con = self._con
+        con.register("incoming", frame)
+        if key is None:
+            con.execute(f"DELETE FROM {table}")
+        else:
+            con.execute(
+                f"DELETE FROM {table} WHERE ({key}) IN (SELECT DISTINCT {key} FROM incoming)"
+            )
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
 
     def event_dates(self, importance: str = "high") -> list[dt.date]:
         """Return the dates of the calendar's releases of one importance, in order."""
@@ -310,6 +328,7 @@ class Store:
             "ingest_log": "ts_ingest, file",
             "calls": "origin, as_of, symbol",
             "grades": "origin, as_of, symbol",
+            "articles": "as_of, slug",
         }
         if name not in order:
             raise StoreError(f"no table {name!r}", hint=f"tables: {', '.join(order)}")

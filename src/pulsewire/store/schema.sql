@@ -63,3 +63,13 @@ CREATE TABLE IF NOT EXISTS grades (
     resistance_outcome VARCHAR,
     PRIMARY KEY (origin, as_of, symbol)
 );
+-- Editions: every article of one as-of date with the FactSheet it was written from.
+CREATE TABLE IF NOT EXISTS articles (
+    as_of     DATE        NOT NULL,
+    slug      VARCHAR     NOT NULL,
+    symbol    VARCHAR     NOT NULL,
+    published TIMESTAMPTZ NOT NULL,
+    article   JSON        NOT NULL,
+    factsheet JSON        NOT NULL,
+    PRIMARY KEY (as_of, slug)
+);

@@ -1,0 +1,68 @@
+"""`Article`: what the writer produces and every renderer reads (JSON schema v1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final, Literal
+
+from pydantic import Field
+
+from pulsewire._frozen import Frozen
+
+SCHEMA_VERSION: Final = 1
+
+
+class ScoreBadge(Frozen):
+    """One score as the badge shows it, with its one-line explanation."""
+
+    name: Literal["Pulse", "Conviction", "Risk", "Threat"]
+    value: float
+    label: str
+    display: str = Field(description="'54/100', 'Medium', '3/5'.")
+    explanation: str
+
+
+class SourceRef(Frozen):
+    """A cited headline."""
+
+    title: str
+    snippet: str
+    domain: str
+    url: str
+    published: dt.datetime
+
+
+class RelatedRef(Frozen):
+    """Another article of the same edition, and why it is related."""
+
+    symbol: str
+    title: str
+    slug: str
+    reason: str
+
+
+class Article(Frozen):
+    """A scored, sourced analysis article about one symbol at one close."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    slug: str = Field(description="'iwm-2026-02-02': unique within an edition.")
+    symbol: str
+    title: str
+    dek: str
+    category: str
+    tags: tuple[str, ...]
+    sentiment: Literal["Bullish", "Neutral", "Bearish"]
+    scores: tuple[ScoreBadge, ...]
+    summary: str = Field(description="The analysis box: one line.")
+    body: tuple[str, ...] = Field(description="Paragraphs.")
+    watch: tuple[str, ...] = Field(description="Levels, triggers and targets, MAs, RSI, volume.")
+    catalysts: tuple[str, ...]
+    risks: tuple[str, ...]
+    opportunities: tuple[str, ...]
+    take: str
+    sources: tuple[SourceRef, ...]
+    related: tuple[RelatedRef, ...]
+    reading_minutes: int
+    published: dt.datetime = Field(description="When the article was written (UTC).")
+    data_as_of: dt.date = Field(description="The date of the last bar the article uses.")
+    stale: bool = Field(description="The data stopped before the date asked for.")

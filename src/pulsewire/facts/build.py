@@ -1,0 +1,321 @@
+"""Build one `FactSheet` from the analysis, the scores, the calendar and the news.
+
+Each figure is registered once, under a key, with its unit and provenance; the writer
+formats it through `pulsewire.facts.format` and the audit checks it came from here.
+Window lengths (50-day, 14-bar...) are facts too, with the definition as their source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Final
+
+from pulsewire.analysis.context import ASSET_CLASS, AssetClass
+from pulsewire.analysis.snapshot import SymbolAnalysis
+from pulsewire.facts.sheet import (
+    EventFact,
+    Fact,
+    FactSheet,
+    HistoryFact,
+    LevelFact,
+    RelatedFact,
+    ScoreFact,
+    Source,
+    Unit,
+)
+from pulsewire.model import CalendarEvent, LevelKind, Outlier, Stale
+from pulsewire.model.score import Score
+from pulsewire.scores.board import SymbolScores
+
+NAMES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "SPY": "the S&P 500",
+        "QQQ": "the Nasdaq 100",
+        "DIA": "the Dow",
+        "IWM": "the Russell 2000",
+        "ACWI": "world equities",
+        "EFA": "developed-market equities",
+        "EEM": "emerging-market equities",
+        "XLB": "materials",
+        "XLC": "communication services",
+        "XLE": "energy stocks",
+        "XLF": "financials",
+        "XLI": "industrials",
+        "XLK": "tech",
+        "XLP": "consumer staples",
+        "XLRE": "real estate",
+        "XLU": "utilities",
+        "XLV": "health care",
+        "XLY": "consumer discretionary",
+        "TLT": "long Treasuries",
+        "IEF": "7-10 year Treasuries",
+        "HYG": "high-yield credit",
+        "GLD": "gold",
+        "SLV": "silver",
+        "USO": "crude oil",
+        "UUP": "the dollar",
+        "VIX": "the VIX",
+        "BTC-USD": "Bitcoin",
+        "ETH-USD": "Ether",
+    }
+)
+"""What a reader calls each bundled symbol, as it reads inside a sentence."""
+
+CATEGORIES: Final[Mapping[AssetClass, str]] = MappingProxyType(
+    {
+        AssetClass.EQUITY_INDEX: "Stocks",
+        AssetClass.SECTOR: "Sectors",
+        AssetClass.BOND: "Bonds",
+        AssetClass.COMMODITY: "Commodities",
+        AssetClass.CURRENCY: "Currencies",
+        AssetClass.VOLATILITY: "Volatility",
+        AssetClass.CRYPTO: "Crypto",
+    }
+)
+
+EVENT_DAYS: Final = 14
+"""Calendar days ahead within which a release is a catalyst."""
+
+WINDOWS: Final[Mapping[str, tuple[int, str]]] = MappingProxyType(
+    {
+        "window.sma_50": (50, "definition: simple moving average of 50 closes"),
+        "window.sma_200": (200, "definition: simple moving average of 200 closes"),
+        "window.ema_20": (20, "definition: exponential moving average of 20 closes"),
+        "window.rsi": (14, "definition: Wilder RSI over 14 bars"),
+        "window.atr": (14, "definition: Wilder ATR over 14 bars"),
+        "window.volatility": (20, "definition: realised volatility of 20 daily returns"),
+        "window.volume": (20, "definition: volume against the mean of the 20 bars before"),
+        "window.week": (5, "definition: 5 bars, a trading week"),
+        "window.month": (20, "definition: 20 bars, a trading month"),
+        "window.quarter": (60, "definition: 60 bars, a trading quarter"),
+        "window.year_weeks": (52, "definition: the 52-week (252-bar) high"),
+        "scale.pulse": (100, "definition: Pulse, Conviction and Risk run 0-100"),
+        "scale.threat": (5, "definition: Threat runs 1-5"),
+    }
+)
+
+INDICATOR_UNITS: Final[Mapping[str, Unit]] = MappingProxyType(
+    {
+        "sma_50": "price",
+        "sma_200": "price",
+        "ema_20": "price",
+        "rsi_14": "index",
+        "macd_histogram": "price",
+        "bollinger_upper": "price",
+        "bollinger_lower": "price",
+        "atr_14": "price",
+        "adx_14": "index",
+        "realized_volatility_20": "percent",
+        "volatility_percentile": "percent",
+        "volume_ratio_20": "ratio",
+        "return_1": "percent",
+        "return_5": "percent",
+        "return_20": "percent",
+        "return_60": "percent",
+        "distance_sma_50": "percent",
+        "distance_sma_200": "percent",
+        "high_252": "price",
+        "drawdown_252": "percent",
+    }
+)
+"""The indicators an article may quote, and how each is written."""
+
+SCORE_DISPLAY: Final = {"Pulse": "{v:.0f}/100", "Conviction": "{v:.0f}", "Threat": "{v:.0f}/5"}
+
+
+class _Facts:
+    """Collects facts under unique keys (a key registered twice is a bug)."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, Fact] = {}
+
+    def add(self, key: str, value: float, unit: Unit, source: str) -> None:
+        if key in self.items:
+            raise ValueError(f"fact {key!r} registered twice")
+        if math.isfinite(value):
+            self.items[key] = Fact(value=value, unit=unit, source=source)
+
+
+def _score_fact(score: Score, facts: _Facts, symbol: str) -> ScoreFact:
+    name = score.name.lower()
+    where = f"{symbol} {score.name}, {score.as_of}"
+    facts.add(name, score.value, "score" if score.name != "Threat" else "level", where)
+    for component in score.components:
+        facts.add(
+            f"{name}.{component.name}",
+            component.contribution,
+            "index",
+            f"{where}: {component.name} {component.rule}",
+        )
+    display = SCORE_DISPLAY.get(score.name, "{label}").format(v=score.value, label=score.label)
+    return ScoreFact(
+        name=score.name,  # type: ignore[arg-type]
+        value=score.value,
+        label=score.label,
+        display=display,
+        explanation=score.explain(),
+        components={c.name: c.contribution for c in score.components},
+    )
+
+
+def build_factsheet(
+    analysis: SymbolAnalysis,
+    scores: SymbolScores,
+    as_of: dt.date,
+    events: Sequence[CalendarEvent],
+    news: Sequence[Source],
+    correlations: Mapping[str, float],
+) -> FactSheet:
+    """Return the FactSheet of one symbol at one close.
+
+    `as_of` is the date asked for; the analysis may end earlier when the data stopped.
+    `events` are the calendar's releases (those after `as_of` within `EVENT_DAYS`
+    become catalysts), `news` the selected headlines, `correlations` the 60-bar
+    correlation of each related symbol with this one.
+    """
+    symbol, day = analysis.symbol, analysis.as_of
+    facts = _Facts()
+    for key, (window, source) in WINDOWS.items():
+        facts.add(key, window, "count", source)
+    facts.add("close", analysis.close, "price", f"{symbol} close, {day}")
+    for name, unit in INDICATOR_UNITS.items():
+        facts.add(name, analysis.indicators[name], unit, f"{symbol} {name}, {day}")
+    for name, value in analysis.relative_strength.items():
+        facts.add(f"strength.{name}", value, "percent", f"{symbol} return minus {name}, {day}")
+
+    levels = [
+        LevelFact(
+            side="support" if level.supports(analysis.close) else "resistance",
+            price=level.price,
+            low=level.low,
+            high=level.high,
+            touches=level.touches,
+            strength=level.strength,
+            first_touch=level.first_touch,
+            last_touch=level.last_touch,
+            flipped=level.kind is LevelKind.BOTH,
+        )
+        for level in analysis.levels.levels
+    ]
+    supports = sorted((lv for lv in levels if lv.side == "support"), key=lambda lv: -lv.price)
+    resistances = sorted((lv for lv in levels if lv.side == "resistance"), key=lambda lv: lv.price)
+    for side, ordered in (("support", supports), ("resistance", resistances)):
+        for rank, zone in enumerate(ordered[:3], start=1):
+            where = f"{symbol} {side} zone {rank} of the last 252 bars, {day}"
+            facts.add(f"{side}.{rank}.price", zone.price, "price", where)
+            facts.add(f"{side}.{rank}.low", zone.low, "price", where)
+            facts.add(f"{side}.{rank}.high", zone.high, "price", where)
+            facts.add(f"{side}.{rank}.touches", zone.touches, "count", where)
+            facts.add(
+                f"{side}.{rank}.distance",
+                zone.price / analysis.close - 1,
+                "percent",
+                f"{where}, vs close",
+            )
+    for name in ("swing_high", "swing_low"):
+        pivot = getattr(analysis.levels, name)
+        if pivot is not None:
+            facts.add(
+                name, pivot.price, "price", f"{symbol} {name} of the last 63 bars, {pivot.date}"
+            )
+    box = analysis.levels.range
+    if box is not None:
+        where = f"{symbol} range since {box.start}, {day}"
+        facts.add("range.low", box.low, "price", where)
+        facts.add("range.high", box.high, "price", where)
+        facts.add("range.bars", box.bars, "count", where)
+
+    score_facts = tuple(
+        _score_fact(score, facts, symbol)
+        for score in (scores.pulse, scores.conviction, scores.risk, scores.threat)
+        if score is not None
+    )
+    probability = scores.threat_probability
+    facts.add(
+        "threat.probability",
+        probability,
+        "percent",
+        f"past bars at this Threat level followed by a sharp move, fitted before {day.year}",
+    )
+
+    history = []
+    for result in analysis.calm_history:
+        key = f"history.calm.{result.horizon}"
+        where = f"{symbol} {result.condition}, cases to {result.last_date}"
+        facts.add(f"{key}.horizon", result.horizon, "count", where)
+        facts.add(f"{key}.cases", result.cases, "count", where)
+        facts.add(f"{key}.large_moves", result.large_moves, "count", where)
+        facts.add(f"{key}.frequency", result.frequency, "percent", where)
+        facts.add(f"{key}.base_rate", result.base_rate, "percent", where)
+        history.append(
+            HistoryFact(
+                condition=result.condition,
+                holds_today=result.holds_at_as_of,
+                horizon=result.horizon,
+                cases=result.cases,
+                large_moves=result.large_moves,
+                frequency=result.frequency,
+                base_rate=result.base_rate,
+                supported=result.supported,
+                first=result.first_date,
+                last=result.last_date,
+            )
+        )
+
+    ahead = sorted(
+        (e for e in events if 0 < (e.date - as_of).days <= EVENT_DAYS and e.importance == "high"),
+        key=lambda e: (e.date, e.event),
+    )
+    event_facts = tuple(
+        EventFact(date=e.date, event=e.event, days_ahead=(e.date - as_of).days) for e in ahead
+    )
+    for index, event in enumerate(event_facts):
+        facts.add(f"event.{index}.days", event.days_ahead, "days", f"calendar: {event.event}")
+
+    related = []
+    for move in analysis.day.related:
+        facts.add(
+            f"related.{move.symbol}.change",
+            move.change,
+            "percent",
+            f"{move.symbol} 1-bar return, {move.date}",
+        )
+        related.append(
+            RelatedFact(
+                symbol=move.symbol,
+                name=NAMES.get(move.symbol, move.symbol),
+                correlation=correlations.get(move.symbol, math.nan),
+                change=move.change,
+                same_class=ASSET_CLASS.get(move.symbol) == ASSET_CLASS.get(symbol),
+            )
+        )
+
+    stale = next((f for f in analysis.findings if isinstance(f, Stale)), None)
+    if stale is not None:
+        facts.add("stale.sessions", stale.sessions_behind, "count", str(stale))
+    asset_class = ASSET_CLASS.get(symbol)
+    return FactSheet(
+        symbol=symbol,
+        name=NAMES.get(symbol, symbol),
+        asset_class=str(asset_class) if asset_class else "other",
+        category=CATEGORIES.get(asset_class, "Markets") if asset_class else "Markets",
+        as_of=as_of,
+        data_as_of=day,
+        stale=stale is not None,
+        stale_reason=None if stale is None else str(stale),
+        regime=None if analysis.regime is None else str(analysis.regime),
+        facts=facts.items,
+        scores=score_facts,
+        threat_probability=None if math.isnan(probability) else probability,
+        levels=tuple(supports + resistances),
+        range_low=None if box is None else box.low,
+        range_high=None if box is None else box.high,
+        history=tuple(history),
+        findings=tuple(str(f) for f in analysis.findings if not isinstance(f, Outlier)),
+        events=event_facts,
+        news=tuple(news),
+        related=tuple(related),
+    )

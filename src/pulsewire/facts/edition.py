@@ -1,0 +1,67 @@
+"""The FactSheets of one edition: every symbol at one close, sharing one pass of work.
+
+The analysis and scores are computed once for the universe (`UniverseAnalysis`,
+`ScoreBoard`), the news window is cut once, and each symbol then reads its cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import polars as pl
+
+from pulsewire.analysis.context import correlations
+from pulsewire.analysis.snapshot import UniverseAnalysis
+from pulsewire.facts.build import build_factsheet
+from pulsewire.facts.news import news_window, select_news
+from pulsewire.facts.sheet import FactSheet
+from pulsewire.model import CalendarEvent
+from pulsewire.scores.board import ScoreBoard
+
+CORRELATION_BARS = 60
+"""Bars of the correlations that relate symbols of an edition."""
+
+
+def evening(day: dt.date) -> dt.datetime:
+    """Return the moment an edition of `day` is written: after every close of the day."""
+    return dt.datetime.combine(day, dt.time(23, 59), tzinfo=dt.UTC)
+
+
+def build_sheets(
+    universe: UniverseAnalysis,
+    board: ScoreBoard,
+    as_of: dt.date,
+    symbols: Sequence[str],
+    events: Sequence[CalendarEvent],
+    news: pl.DataFrame,
+    on_sheet: Callable[[str], None] | None = None,
+) -> list[FactSheet]:
+    """Return the FactSheet of each symbol at the close of `as_of`, news up to that evening."""
+    now = evening(as_of)
+    window = news_window(news, now)
+    pairs = correlations(universe.panel, CORRELATION_BARS)
+    dates = universe.panel.dates
+    sheets = []
+    for symbol in symbols:
+        analysis = universe.snapshot(symbol, as_of, now)
+        row = int(np.searchsorted(dates, np.datetime64(analysis.as_of, "D")))
+        related = {
+            other: float(pairs.values[row, index])
+            for index, (first, other) in enumerate(pairs.pairs)
+            if first == symbol
+        }
+        sheets.append(
+            build_factsheet(
+                analysis,
+                board.at(symbol, as_of),
+                as_of,
+                events,
+                select_news(window, symbol, now),
+                related,
+            )
+        )
+        if on_sheet is not None:
+            on_sheet(symbol)
+    return sheets

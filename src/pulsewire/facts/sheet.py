@@ -1,0 +1,122 @@
+"""`FactSheet`: every figure an article may use, each with where it came from.
+
+The writer reads only a FactSheet, and the audit traces each number of the rendered
+text back to one of its `Fact`s, so a figure that is not here cannot be printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from pulsewire._frozen import Frozen
+
+Unit = Literal["price", "percent", "ratio", "index", "count", "days", "score", "level"]
+"""How a fact is written: `price` $263.32; `percent` a fraction shown as 1.2%; `ratio`
+1.3x; `index` a plain figure such as RSI 54.5; `count`, `days` and `level` integers;
+`score` a 0-100 score."""
+
+
+class Fact(Frozen):
+    """One figure, its unit, and its provenance: series, dates and computation."""
+
+    value: float
+    unit: Unit
+    source: str = Field(description="Series, dates and computation, e.g. 'IWM close, 2026-02-02'.")
+
+
+class LevelFact(Frozen):
+    """A support or resistance zone as of the sheet's date."""
+
+    side: Literal["support", "resistance"]
+    price: float
+    low: float
+    high: float
+    touches: int
+    strength: float
+    first_touch: dt.date
+    last_touch: dt.date
+    flipped: bool = Field(description="Acted as both support and resistance.")
+
+
+class ScoreFact(Frozen):
+    """A score with its label and one-line explanation, its parts already in `facts`."""
+
+    name: Literal["Pulse", "Conviction", "Risk", "Threat"]
+    value: float
+    label: str
+    display: str = Field(description="How the badge shows it: '54/100', 'Medium', '3/5'.")
+    explanation: str
+    components: dict[str, float] = Field(description="Contribution of each component.")
+
+
+class HistoryFact(Frozen):
+    """A measured "historically..." pattern: may be claimed only when `supported`."""
+
+    condition: str
+    holds_today: bool
+    horizon: int
+    cases: int
+    large_moves: int
+    frequency: float
+    base_rate: float
+    supported: bool
+    first: dt.date | None
+    last: dt.date | None
+
+
+class EventFact(Frozen):
+    """A scheduled release after the sheet's date."""
+
+    date: dt.date
+    event: str
+    days_ahead: int
+
+
+class Source(Frozen):
+    """A cited headline: published on or before the sheet's as-of time."""
+
+    title: str
+    snippet: str
+    domain: str
+    url: str
+    published: dt.datetime
+    relevance: float = Field(description="Ranking score; higher is more relevant.")
+    matched: tuple[str, ...] = Field(description="Terms of the symbol's map the item matched.")
+
+
+class RelatedFact(Frozen):
+    """Another symbol of the edition, why it is related, and what it did on the day."""
+
+    symbol: str
+    name: str
+    correlation: float
+    change: float
+    same_class: bool
+
+
+class FactSheet(Frozen):
+    """What the desk knows about one symbol at one close, and nothing else."""
+
+    symbol: str
+    name: str = Field(description="What readers call it: 'Russell 2000', 'Bitcoin'.")
+    asset_class: str
+    category: str
+    as_of: dt.date = Field(description="The date asked for.")
+    data_as_of: dt.date = Field(description="The date of the last bar used.")
+    stale: bool
+    stale_reason: str | None
+    regime: str | None
+    facts: dict[str, Fact]
+    scores: tuple[ScoreFact, ...]
+    threat_probability: float | None
+    levels: tuple[LevelFact, ...]
+    range_low: float | None
+    range_high: float | None
+    history: tuple[HistoryFact, ...]
+    findings: tuple[str, ...]
+    events: tuple[EventFact, ...]
+    news: tuple[Source, ...]
+    related: tuple[RelatedFact, ...]
