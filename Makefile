@@ -20,10 +20,14 @@ $(VENV)/.dev: $(VENV)/.run
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
+# Ingest the bundle, write the edition of its last date (HTML, Markdown, JSON under
+# .demo/edition), then print the IWM brief.
 demo: $(VENV)/.run
 	rm -rf .demo
 	$(BIN)/pulsewire ingest --db $(DEMO_DB)
-	$(BIN)/pulsewire status --db $(DEMO_DB)
+	$(BIN)/pulsewire status --db $(DEMO_DB) --asof 2026-08-21T21:00
+	$(BIN)/pulsewire write --db $(DEMO_DB) --asof 2026-08-21 --out .demo/edition
+	$(BIN)/pulsewire brief IWM --db $(DEMO_DB) --asof 2026-08-21
 
 test: $(VENV)/.dev
 	$(BIN)/pytest -q

@@ -1,0 +1,348 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pulsewire.analysis.context import ASSET_CLASS
+from pulsewire.errors import ParameterError
+from pulsewire.facts.news import (
+    CLASS_TERMS,
+    MACRO_TERMS,
+    SNIPPET_CHARS,
+    SYMBOL_TERMS,
+    news_window,
+    select_news,
+)
+from pulsewire.model import NEWS_SCHEMA, news_id
+from pulsewire.store import Store
+
+UTC = dt.UTC
+EVENING = dt.datetime(2026, 2, 2, 23, 59, tzinfo=UTC)
+"""The IWM edition of 2026-02-02: the week of the Warsh nomination and the shutdown."""
+
+
+@pytest.fixture(scope="module")
+def news(bundled_store_file: Path) -> pl.DataFrame:
+    """The bundled headlines as the store keeps them."""
+    with Store.open(bundled_store_file, read_only=True) as store:
+        return store.table("news")
+
+
+def items(*rows: dict[str, object]) -> pl.DataFrame:
+    """A news frame of hand-made items; `ts_event` defaults to `EVENING` less an hour."""
+    filled = []
+    for row in rows:
+        item = {
+            "ts_event": EVENING - dt.timedelta(hours=1),
+            "summary": "",
+            "source": "",
+            "url": "https://example.com/" + str(row["title"]).replace(" ", "-"),
+            "origin": "test",
+        } | row
+        ts_event = item["ts_event"]
+        assert isinstance(ts_event, dt.datetime)
+        item["news_id"] = news_id(str(item["url"]), str(item["title"]), ts_event)
+        filled.append(item)
+    return pl.DataFrame(filled, schema=NEWS_SCHEMA)
+
+
+def terms_of(symbol: str) -> set[str]:
+    return {*SYMBOL_TERMS[symbol], *CLASS_TERMS[ASSET_CLASS[symbol]], *MACRO_TERMS}
+
+
+def words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9&]+", text.lower()))
+
+
+def test_iwm_on_2026_02_02_cites_the_delayed_jobs_report_and_warsh(news: pl.DataFrame) -> None:
+    sources = select_news(news_window(news, EVENING), "IWM", EVENING)
+
+    assert len(sources) == 5
+    jobs = [s for s in sources if "jobs report will be delayed" in s.title]
+    warsh = [s for s in sources if "Warsh" in s.title]
+    assert len(jobs) == 1
+    assert warsh
+    assert jobs[0].domain == "cnbc.com"
+    assert jobs[0].published == dt.datetime(2026, 2, 2, tzinfo=UTC)
+    assert {"jobs report", "shutdown"} <= set(jobs[0].matched)
+    assert all("warsh" in s.matched for s in warsh)
+    assert all(s.published <= EVENING for s in sources)
+    assert [s.relevance for s in sources] == sorted((s.relevance for s in sources), reverse=True)
+    for source in sources:
+        assert source.matched
+        assert set(source.matched) <= terms_of("IWM")
+        text = f" {words(source.title)} {words(source.snippet)} "
+        # Each matched term is in the headline (the snippet may have cut the summary).
+        assert any(f" {words(term)}" in text for term in source.matched)
+
+
+def test_btc_on_a_crypto_day_selects_bitcoin_items(news: pl.DataFrame) -> None:
+    as_of = dt.datetime(2026, 4, 15, 21, tzinfo=UTC)
+    sources = select_news(news_window(news, as_of), "BTC-USD", as_of)
+
+    assert len(sources) == 5
+    for source in sources:
+        assert set(source.matched) & {"bitcoin", "btc"}
+        assert re.search(r"\b(bitcoin|btc)\b", source.title, re.IGNORECASE)
+        assert as_of - dt.timedelta(days=7) < source.published <= as_of
+
+
+def test_gld_on_the_metals_crash_selects_gold_items_first(news: pl.DataFrame) -> None:
+    as_of = dt.datetime(2026, 1, 30, 23, 59, tzinfo=UTC)
+    sources = select_news(news_window(news, as_of), "GLD", as_of)
+
+    assert "gold" in sources[0].matched
+    assert sum("gold" in s.matched for s in sources) >= 3
+    assert any("Precious metals crash" in s.title for s in sources)
+
+
+def test_gld_does_not_take_digital_gold_for_gold(news: pl.DataFrame) -> None:
+    window = news_window(news, dt.datetime(2026, 4, 15, 21, tzinfo=UTC))
+    digital = window.filter(pl.col("title").str.contains("(?i)digital gold"))
+
+    assert digital.height > 0
+    assert all("gold" not in terms for terms in digital["terms"])
+    assert all("digital gold" in terms for terms in digital["terms"])
+
+
+def test_select_skips_items_published_after_as_of_inside_the_window(news: pl.DataFrame) -> None:
+    window = news_window(news, EVENING + dt.timedelta(days=2))
+    sources = select_news(window, "IWM", EVENING, limit=50)
+
+    assert window["ts_event"].max() > EVENING  # type: ignore[operator]
+    assert sources
+    assert all(s.published <= EVENING for s in sources)
+
+
+def test_same_story_from_several_feeds_is_cited_once(news: pl.DataFrame) -> None:
+    as_of = dt.datetime(2026, 1, 31, tzinfo=UTC)
+    window = news_window(news, as_of)
+    titles = [s.title for s in select_news(window, "BTC-USD", as_of, limit=window.height)]
+    copies = (
+        "President Donald Trump nominates Kevin Warsh as Fed Chair",  # coindesk.com, medium
+        "Trump Nominates Kevin Warsh as New Fed Chair",  # thedefiant.io, other
+        "President Trump Nominates Kevin Warsh for Federal Reserve Chair",  # bankless.com
+    )
+
+    assert copies[0] in titles
+    assert copies[1] not in titles
+    assert copies[2] not in titles
+    # The dropped copies are relevant in themselves: alone, each is selected.
+    for title in copies[1:]:
+        alone = window.filter(pl.col("title") == title)
+        assert [s.title for s in select_news(alone, "BTC-USD", as_of)] == [title]
+
+
+def test_no_two_selected_items_tell_the_same_story(news: pl.DataFrame) -> None:
+    as_of = dt.datetime(2026, 1, 31, tzinfo=UTC)
+    window = news_window(news, as_of)
+    sources = select_news(window, "BTC-USD", as_of, limit=window.height)
+    stop = re.compile(r"\b(a|as|for|new|the|to)\b")
+    tokens = [frozenset(words(stop.sub(" ", s.title.lower())).split()) for s in sources]
+
+    assert len({s.url for s in sources}) == len(sources)
+    for i, first in enumerate(tokens):
+        for second in tokens[i + 1 :]:
+            assert len(first & second) < 0.6 * len(first | second)
+
+
+def test_hand_made_duplicates_keep_the_best_copy() -> None:
+    frame = items(
+        {"title": "Fed holds rates steady, signals patience", "url": "https://www.reuters.com/a"},
+        {
+            # Newer, but from a lower tier: the Reuters copy scores higher.
+            "title": "FED HOLDS RATES STEADY -- SIGNALS PATIENCE!",
+            "url": "https://youtube.com/watch?v=1",
+            "ts_event": EVENING - dt.timedelta(minutes=5),
+        },
+        {
+            # Another title under the same link, published earlier.
+            "title": "Powell speaks as markets wait",
+            "url": "https://www.reuters.com/a",
+            "ts_event": EVENING - dt.timedelta(hours=5),
+        },
+        {"title": "Gold hits a record as the dollar slides", "url": "https://cnbc.com/g"},
+    )
+    sources = select_news(news_window(frame, EVENING), "GLD", EVENING)
+
+    assert [(s.title, s.domain) for s in sources] == [
+        ("Gold hits a record as the dollar slides", "cnbc.com"),
+        ("Fed holds rates steady, signals patience", "reuters.com"),
+    ]
+
+
+FUTURE_TITLES = (
+    "Gold soars as Fed cuts rates",
+    "Bitcoin crashes after jobs report",
+    "Small caps rally on Warsh",
+    "",
+)
+
+
+@st.composite
+def future_items(draw: st.DrawFn, as_of: dt.datetime) -> pl.DataFrame:
+    """Items published after `as_of`, titled like real headlines or anything at all."""
+    rows = []
+    for _ in range(draw(st.integers(1, 5))):
+        title = draw(st.sampled_from(FUTURE_TITLES) | st.text(min_size=1, max_size=60))
+        after = dt.timedelta(microseconds=draw(st.integers(1, 10 * 86_400_000_000)))
+        rows.append(
+            {
+                "title": title or "x",
+                "summary": draw(st.sampled_from(FUTURE_TITLES) | st.text(max_size=80)),
+                "url": draw(st.sampled_from(("https://www.cnbc.com/x", "https://a.io/"))),
+                "ts_event": as_of + after,
+            }
+        )
+    return items(*rows)
+
+
+def as_store(frame: pl.DataFrame, news: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with the store's columns and types, ready to concatenate to `news`."""
+    return frame.with_columns(
+        pl.col("ts_event").dt.convert_time_zone("Etc/UTC"),
+        pl.col("ts_event").dt.convert_time_zone("Etc/UTC").alias("ts_ingest"),
+    ).cast(news.schema)
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_news_after_as_of_never_changes_the_selection(
+    news: pl.DataFrame, data: st.DataObject
+) -> None:
+    as_of = data.draw(st.sampled_from(news["ts_event"].to_list()), label="as_of")
+    as_of = as_of + dt.timedelta(seconds=data.draw(st.integers(0, 86_400)))
+    symbol = data.draw(st.sampled_from(sorted(ASSET_CLASS)), label="symbol")
+    later = data.draw(future_items(as_of))
+    added = pl.concat([news, as_store(later, news)])
+
+    assert select_news(news_window(added, as_of), symbol, as_of) == select_news(
+        news_window(news, as_of), symbol, as_of
+    )
+    # A window reaching past as_of holds later items; select still ignores them.
+    end = as_of + dt.timedelta(days=3)
+    assert select_news(news_window(added, end), symbol, as_of) == select_news(
+        news_window(added.filter(pl.col("ts_event") <= as_of), end), symbol, as_of
+    )
+
+
+def test_hostile_text_is_returned_literally_and_snippet_loses_its_tags() -> None:
+    frame = items(
+        {
+            "title": "<script>alert(1)</script> Fed cuts rates",
+            "summary": "<p>The <b>Fed</b>\n\n cut   rates &amp; more.</p><script>alert(2)</script>",
+            "url": "javascript:alert(1)",
+            "source": "evil.example",
+        }
+    )
+    (source,) = select_news(news_window(frame, EVENING), "SPY", EVENING)
+
+    assert source.title == "<script>alert(1)</script> Fed cuts rates"
+    assert source.url == "javascript:alert(1)"
+    assert source.snippet == "The Fed cut rates &amp; more."
+    assert source.domain == "evil.example"
+    assert source.matched == ("fed",)
+
+
+def test_long_summary_is_cut_at_a_word_with_an_ellipsis(news: pl.DataFrame) -> None:
+    summary = news.filter(pl.col("summary").str.len_chars() > 250)["summary"][0]
+    frame = items({"title": "Gold rallies", "summary": summary})
+    (source,) = select_news(news_window(frame, EVENING), "GLD", EVENING)
+    collapsed = " ".join(summary.split())
+
+    assert len(source.snippet) <= SNIPPET_CHARS
+    assert source.snippet.endswith("…")
+    head = source.snippet.removesuffix("…")
+    assert collapsed.startswith(head)
+    assert collapsed[len(head)] in " ,;:.-"
+
+
+def test_domain_is_the_host_without_www_or_the_publisher_of_a_relay() -> None:
+    frame = items(
+        {"title": "Gold one", "url": "https://www.FT.com/content/1"},
+        {"title": "Gold two", "url": "https://news.google.com/rss/articles/x", "source": "wsj.com"},
+        {"title": "Gold three", "url": "https://uk.finance.yahoo.com/n", "source": "Yahoo"},
+    )
+    window = news_window(frame, EVENING)
+
+    assert window.sort("title")["domain"].to_list() == [
+        "ft.com",
+        "uk.finance.yahoo.com",
+        "wsj.com",
+    ]
+    assert window.sort("title")["quality"].to_list() == [1.0, 0.7, 1.0]
+
+
+def test_equal_scores_are_ordered_by_news_id() -> None:
+    frame = items({"title": "Gold climbs in Asia"}, {"title": "Gold slips in London"})
+    sources = select_news(news_window(frame, EVENING), "GLD", EVENING)
+    ids = dict(zip(frame["url"], frame["news_id"], strict=True))
+
+    assert sources[0].relevance == sources[1].relevance
+    assert [ids[s.url] for s in sources] == sorted(ids.values())
+
+
+def test_selection_does_not_depend_on_row_order(news: pl.DataFrame) -> None:
+    window = news_window(news, EVENING)
+    shuffled = news_window(news.sample(fraction=1.0, shuffle=True, seed=3), EVENING)
+
+    for symbol in ("IWM", "GLD", "BTC-USD"):
+        assert select_news(shuffled, symbol, EVENING) == select_news(window, symbol, EVENING)
+
+
+def test_window_holds_the_last_days_up_to_as_of(news: pl.DataFrame) -> None:
+    window = news_window(news, EVENING, days=3)
+    start = EVENING - dt.timedelta(days=3)
+    published = news["ts_event"].to_list()
+
+    assert window.height > 0
+    assert window["ts_event"].min() > start  # type: ignore[operator]
+    assert window["ts_event"].max() <= EVENING  # type: ignore[operator]
+    assert window.height == sum(start < ts_event <= EVENING for ts_event in published)
+
+
+def test_empty_news_gives_an_empty_window_and_selection(news: pl.DataFrame) -> None:
+    window = news_window(news.clear(), EVENING)
+
+    assert window.height == 0
+    assert select_news(window, "IWM", EVENING) == ()
+
+
+def test_window_of_news_that_matches_no_term_selects_nothing(news: pl.DataFrame) -> None:
+    # The only item of those days: a personal-finance page with no term of any map.
+    as_of = dt.datetime(2024, 1, 27, tzinfo=UTC)
+    window = news_window(news, as_of)
+
+    assert window.height == 1
+    assert all(select_news(window, symbol, as_of) == () for symbol in ASSET_CLASS)
+
+
+def test_symbol_without_terms_gets_macro_news_only() -> None:
+    frame = items(
+        {"title": "AAPL beats estimates"},
+        {"title": "Gold hits a record"},
+        {"title": "Inflation cools in January"},
+    )
+    sources = select_news(news_window(frame, EVENING), "AAPL", EVENING)
+
+    assert [s.title for s in sources] == ["Inflation cools in January"]
+    assert sources[0].matched == ("inflation",)
+
+
+def test_naive_as_of_and_bad_bounds_raise_naming_the_parameter(news: pl.DataFrame) -> None:
+    window = news_window(news.head(10), EVENING)
+
+    with pytest.raises(ParameterError, match="as_of"):
+        news_window(news, EVENING.replace(tzinfo=None))
+    with pytest.raises(ParameterError, match="as_of"):
+        select_news(window, "IWM", EVENING.replace(tzinfo=None))
+    with pytest.raises(ParameterError, match="days=0"):
+        news_window(news, EVENING, days=0)
+    with pytest.raises(ParameterError, match="limit=-1"):
+        select_news(window, "IWM", EVENING, limit=-1)

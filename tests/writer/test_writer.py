@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from pulsewire.analysis.snapshot import UniverseAnalysis
+from pulsewire.article.model import Article
+from pulsewire.facts.edition import build_sheets, evening
+from pulsewire.facts.sheet import FactSheet
+from pulsewire.model import CalendarEvent, Panel
+from pulsewire.scores.board import ScoreBoard
+from pulsewire.store import Store
+from pulsewire.writer.audit import audit
+from pulsewire.writer.edition import Edition, write_edition
+
+# Ten closes across the bundled history where all 28 series have scores.
+DATES = tuple(
+    dt.date.fromisoformat(d)
+    for d in (
+        "2020-03-16",
+        "2020-11-09",
+        "2021-06-30",
+        "2022-06-13",
+        "2023-03-13",
+        "2023-10-27",
+        "2024-08-05",
+        "2025-04-07",
+        "2026-02-02",
+        "2026-08-21",
+    )
+)
+
+
+class Desk:
+    """The bundled store read once: what every edition of these tests is written from."""
+
+    def __init__(self, path: Path) -> None:
+        with Store.open(path, read_only=True) as store:
+            self.panel = Panel.from_bars(store.bars())
+            self.events = [
+                CalendarEvent(**row) for row in store.table("calendar_events").iter_rows(named=True)
+            ]
+            self.news = store.table("news")
+            event_dates = store.event_dates()
+        self.universe = UniverseAnalysis.compute(self.panel)
+        self.board = ScoreBoard.compute(self.universe, event_dates)
+
+    def sheets(self, day: dt.date, symbols: tuple[str, ...] | None = None) -> list[FactSheet]:
+        chosen = symbols or self.panel.symbols
+        return build_sheets(self.universe, self.board, day, chosen, self.events, self.news)
+
+    def edition(self, day: dt.date) -> Edition:
+        return write_edition(self.sheets(day), evening(day))
+
+
+@pytest.fixture(scope="module")
+def desk(bundled_store_file: Path) -> Desk:
+    return Desk(bundled_store_file)
+
+
+@pytest.fixture(scope="module")
+def editions(desk: Desk) -> dict[dt.date, Edition]:
+    return {day: desk.edition(day) for day in DATES}
+
+
+def _sentences(article: Article) -> list[str]:
+    texts = (article.title, article.dek, article.summary, *article.body, *article.watch)
+    texts += (*article.catalysts, *article.risks, *article.opportunities, article.take)
+    return [s for text in texts for s in re.split(r"(?<=[.!?])\s+", text) if s]
+
+
+def test_every_number_of_ten_editions_traces_to_its_factsheet(
+    editions: dict[dt.date, Edition],
+) -> None:
+    articles = 0
+    for edition in editions.values():
+        assert len(edition.articles) == 28
+        for article, sheet in zip(edition.articles, edition.sheets, strict=True):
+            assert audit(article, sheet) == []
+            articles += 1
+    assert articles == 280
+
+
+def test_the_audit_catches_a_number_the_sheet_does_not_hold(
+    editions: dict[dt.date, Edition],
+) -> None:
+    edition = editions[dt.date(2026, 2, 2)]
+    article, sheet = edition.articles[0], edition.sheets[0]
+    forged = article.model_copy(update={"take": article.take + " Expect 12.34% by Mar 3."})
+    assert {u.token for u in audit(forged, sheet)} == {"12.34%", "Mar 3"}
+
+
+def test_no_article_repeats_a_sentence(editions: dict[dt.date, Edition]) -> None:
+    for edition in editions.values():
+        for article in edition.articles:
+            sentences = _sentences(article)
+            assert len(sentences) == len(set(sentences)), article.slug
+
+
+def test_writing_again_gives_the_same_edition(desk: Desk, editions: dict[dt.date, Edition]) -> None:
+    day = dt.date(2026, 2, 2)
+    again = write_edition(desk.sheets(day), evening(day))
+    assert again.articles == editions[day].articles
+
+
+def test_iwm_on_2026_02_02_is_written_from_that_close(editions: dict[dt.date, Edition]) -> None:
+    edition = editions[dt.date(2026, 2, 2)]
+    article = next(a for a in edition.articles if a.symbol == "IWM")
+    text = " ".join(_sentences(article))
+    assert "$262.18" in text  # the real close of that day
+    assert "$258.20" in text and "$271.60" in text  # nearest support and resistance
+    assert all(source.published <= evening(dt.date(2026, 2, 2)) for source in article.sources)
+    assert {badge.name for badge in article.scores} == {"Pulse", "Conviction", "Risk", "Threat"}
+    assert len(article.related) == 3 and "SPY" in {r.symbol for r in article.related}
+
+
+def test_a_frozen_feed_gets_a_stale_article_and_no_calm_story(desk: Desk) -> None:
+    # IWM's last bar copied onto the next sessions: prices that never move.
+    panel = desk.panel
+    column, last = panel.column("IWM"), panel.last_row("IWM", dt.date(2026, 8, 14))
+    arrays = {name: getattr(panel, name).copy() for name in ("open", "high", "low", "close")}
+    arrays |= {"adj_close": panel.adj_close.copy(), "volume": panel.volume.copy()}
+    later = np.flatnonzero(np.isfinite(panel.close[last + 1 :, column]))[:5] + last + 1
+    for values in arrays.values():
+        values[later, column] = values[last, column]
+    frozen = Panel(panel.dates, panel.symbols, **arrays)
+    universe = UniverseAnalysis.compute(frozen)
+    board = ScoreBoard.compute(universe, [])
+    day = dt.date(2026, 8, 21)
+    sheets = build_sheets(universe, board, day, ("IWM",), desk.events, desk.news)
+    article = write_edition(sheets, evening(day)).articles[0]
+    assert article.stale and sheets[0].stale
+    # Our own words: quoted headlines are other people's.
+    text = re.sub(r"“[^”]*”", "", " ".join(_sentences(article))).lower()
+    assert "stale" in text and "repeats" in text
+    for word in ("calm", "flat", "squeeze", "quiet", "coil"):
+        assert word not in text
+    assert audit(article, sheets[0]) == []
+
+
+def test_brief_and_write_commands(bundled_store: Path, tmp_path: Path) -> None:
+    from tests.test_cli import run
+
+    brief = run("brief", "IWM", "--asof", "2026-02-02", "--format", "markdown", db=bundled_store)
+    assert brief.returncode == 0, brief.stderr
+    assert brief.stdout.startswith("# ") and "262.18" in brief.stdout
+    out = tmp_path / "edition"
+    first = run("write", "--asof", "2026-08-21", "--out", str(out), db=bundled_store)
+    assert first.returncode == 0, first.stderr
+    assert len(list(out.glob("*.html"))) == 28
+    again = run("write", "--asof", "2026-08-21", "--symbols", "IWM,SPY", db=bundled_store)
+    assert again.returncode == 0, again.stderr
+    with Store.open(bundled_store, read_only=True) as store:
+        stored = store.edition(dt.date(2026, 8, 21))
+        calls = store.table("calls")
+    # Writing an edition again replaces it whole.
+    assert sorted(stored["symbol"]) == ["IWM", "SPY"]
+    assert calls.filter(pl.col("origin") == "edition").height == 2
