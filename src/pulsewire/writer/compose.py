@@ -362,41 +362,36 @@ class _Writer:
             lead += f" Also in view: “{news[1].title}”."
         return lead
 
-    def _zone(self, level: LevelFact, rank_key: str) -> str:
-        f = self.f
-        if f.value(f"{rank_key}.low") == f.value(f"{rank_key}.high"):
-            return f.price(f"{rank_key}.price")
-        return f"{f.price(f'{rank_key}.low')}-{f.price(f'{rank_key}.high')}"
+    def _level_line(self, level: LevelFact) -> str:
+        """Return the Watch line of the nearest zone on one side: where, why, what next."""
+        f, key = self.f, f"{level.side}.1"
+        above = level.side == "resistance"
+        edge = f"{key}.high" if above else f"{key}.low"
+        zone = (
+            f.price(f"{key}.price")
+            if f.value(f"{key}.low") == f.value(f"{key}.high")
+            else f"{f.price(f'{key}.low')}-{f.price(f'{key}.high')}"
+        )
+        flipped = (", a former floor" if above else ", a former ceiling") if level.flipped else ""
+        beyond = f"a close {'above' if above else 'below'} {f.price(edge)}"
+        nothing = "no mapped zone overhead" if above else "no mapped floor beneath"
+        target = (
+            f"{beyond} {'opens' if above else 'exposes'} {f.price(f'{level.side}.2.price')}."
+            if f.has(f"{level.side}.2.price")
+            else f"{beyond} leaves {nothing}."
+        )
+        return (
+            f"{level.side.capitalize()} {zone} ({f.touches(f'{key}.touches')}, "
+            f"last {show_date(level.last_touch)}{flipped}): {target}"
+        )
 
     def watch(self) -> tuple[str, ...]:
         f = self.f
-        items = []
-        if self.resistance is not None:
-            r = self.resistance
-            zone = self._zone(r, "resistance.1")
-            line = (
-                f"Resistance {zone} ({f.touches('resistance.1.touches')}, last {show_date(r.last_touch)}"
-                f"{', a former floor' if r.flipped else ''}): "
-            )
-            target = (
-                f"a close above {f.price('resistance.1.high')} opens {f.price('resistance.2.price')}."
-                if f.has("resistance.2.price")
-                else f"a close above {f.price('resistance.1.high')} leaves no mapped zone overhead."
-            )
-            items.append(line + target)
-        if self.support is not None:
-            s = self.support
-            zone = self._zone(s, "support.1")
-            line = (
-                f"Support {zone} ({f.touches('support.1.touches')}, last {show_date(s.last_touch)}"
-                f"{', a former ceiling' if s.flipped else ''}): "
-            )
-            target = (
-                f"a close below {f.price('support.1.low')} exposes {f.price('support.2.price')}."
-                if f.has("support.2.price")
-                else f"a close below {f.price('support.1.low')} leaves no mapped floor beneath."
-            )
-            items.append(line + target)
+        items = [
+            self._level_line(level)
+            for level in (self.resistance, self.support)
+            if level is not None
+        ]
         if f.has("range.low", "range.high"):
             items.append(
                 f"Range: {f.price('range.low')}-{f.price('range.high')} for {f.num('range.bars')} bars; "
