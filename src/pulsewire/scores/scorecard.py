@@ -33,6 +33,7 @@ from pulsewire.model.call import CALL_SCHEMA, Call
 from pulsewire.model.history import wilson_interval
 from pulsewire.model.panel import Panel
 from pulsewire.scores.board import ScoreBoard
+from pulsewire.scores.pulse import pulse_label
 from pulsewire.scores.threat import HORIZON
 
 LEVEL_BARS: Final = 20
@@ -70,7 +71,7 @@ def call_at(universe: UniverseAnalysis, board: ScoreBoard, symbol: str, row: int
         symbol=symbol,
         close=float(panel.close[row, column]),
         pulse=value,
-        pulse_label=board.at(symbol, as_date(panel.dates[row])).pulse.label,
+        pulse_label=pulse_label(value),
         threat_level=int(board.threat.levels[row, column]),
         threat_probability=float(board.threat.predicted[row, column]),
         support=None if support is None else (support.low, support.high),

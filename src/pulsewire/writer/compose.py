@@ -529,16 +529,7 @@ class _Writer:
         return tuple(tags)
 
     def scores(self) -> tuple[ScoreBadge, ...]:
-        return tuple(
-            ScoreBadge(
-                name=s.name,
-                value=s.value,
-                label=s.label,
-                display=s.display,
-                explanation=s.explanation,
-            )
-            for s in self.sheet.scores
-        )
+        return tuple(ScoreBadge(**s.model_dump(exclude={"components"})) for s in self.sheet.scores)
 
 
 def _headline(name: str) -> str:
@@ -591,14 +582,7 @@ def write_article(sheet: FactSheet, published: dt.datetime) -> Article:
         opportunities=opportunities,
         take=take,
         sources=tuple(
-            SourceRef(
-                title=s.title,
-                snippet=s.snippet,
-                domain=s.domain,
-                url=s.url,
-                published=s.published,
-            )
-            for s in sheet.news
+            SourceRef(**s.model_dump(include=set(SourceRef.model_fields))) for s in sheet.news
         ),
         related=(),
         reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)),
