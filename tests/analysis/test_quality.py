@@ -8,14 +8,17 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numpy.lib.stride_tricks import sliding_window_view
 
 from pulsewire.analysis.quality import (
+    MAD_TO_SIGMA,
     OUTLIER_THRESHOLD,
     QualityReport,
     assess_quality,
     lagged_bar_rows,
     robust_zscores,
 )
+from pulsewire.analysis.rows import log_returns
 from pulsewire.analysis.sessions import sessions_in
 from pulsewire.errors import DataError
 from pulsewire.model import ALWAYS_OPEN, PANEL_FIELDS, XNYS, Panel
@@ -197,6 +200,24 @@ def test_robust_zscore_uses_the_window_before_each_value() -> None:
     # Past window [1, 2, 3, 4]: median 2.5, MAD median(1.5, 0.5, 0.5, 1.5) = 1.
     expected = np.array([[np.nan]] * 5 + [[97.5 / 1.4826]])
     assert np.allclose(robust_zscores(values, 4), expected, equal_nan=True)
+
+
+@pytest.mark.parametrize("window", [2, 5, 6, 252])
+def test_robust_zscore_equals_sorting_every_window(real_panel: Panel, window: int) -> None:
+    # Real returns, and the same rounded to 0.1%, which makes ties and zero MADs.
+    returns = log_returns(real_panel.close[-1500:])
+    for values in (returns, np.round(returns, 3)):
+        expected = np.full(values.shape, np.nan)
+        for column in range(values.shape[1]):
+            rows = np.flatnonzero(np.isfinite(values[:, column]))
+            x = values[rows, column]
+            past = sliding_window_view(x[:-1], window)
+            median = np.median(past, axis=1)
+            scale = MAD_TO_SIGMA * np.median(np.abs(past - median[:, None]), axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                z = (x[window:] - median) / scale
+            expected[rows[window:], column] = np.where(scale > 0, z, np.nan)
+        assert np.array_equal(robust_zscores(values, window), expected, equal_nan=True)
 
 
 def test_bad_print_on_a_calm_day_is_an_outlier_both_ways(real_bars: pl.DataFrame) -> None:

@@ -631,6 +631,38 @@ def percentile_rank(values: FloatArray, window: int, out: FloatArray, lo: int, h
 
 
 @_kernel
+def count_below(values: FloatArray, window: int, out: FloatArray, lo: int, hi: int) -> None:
+    """How many of the `window` values on rows t - window + 1..t are strictly below row t's.
+
+    NaN unless all of them are finite. Unlike `percentile_rank`, which skips NaN rows
+    and counts ties, the window runs over rows and a tie is not below; the columns are
+    taken a few at a time in the same way, for their windows to stay in cache.
+    """
+    padded = -(-window // 32) * 32
+    recent = np.full((PERCENTILE_COLUMNS, padded), np.nan)
+    missing = np.zeros(PERCENTILE_COLUMNS, np.int64)
+    for first in range(lo, hi, PERCENTILE_COLUMNS):
+        last = min(first + PERCENTILE_COLUMNS, hi)
+        recent[:, :] = np.nan
+        missing[:] = window
+        for t in range(values.shape[0]):
+            row = values[t, first:last]
+            result = out[t, first:last]
+            slot = t % window
+            for j in range(last - first):
+                v = row[j] if math.isfinite(row[j]) else np.nan
+                missing[j] += (v != v) - (recent[j, slot] != recent[j, slot])
+                recent[j, slot] = v
+                count = np.nan
+                if missing[j] == 0:
+                    below = 0
+                    for i in range(padded):
+                        below += recent[j, i] < v
+                    count = below
+                result[j] = count
+
+
+@_kernel
 def rolling_max(values: FloatArray, window: int, out: FloatArray, lo: int, hi: int) -> None:
     """Maximum over the last `window` bars, with van Herk's chunks: O(1) per bar.
 
@@ -722,3 +754,81 @@ def excess(values: FloatArray, reference: FloatArray, out: FloatArray, lo: int, 
         result = out[t, lo:hi]
         for j in range(hi - lo):
             result[j] = row[j] / base[j] - 1.0
+
+
+@_kernel
+def _deviation(ordered: FloatArray, median: float, half: int, side: int, i: int) -> float:
+    """Return the i-th smallest |value - median| of one half of a sorted window.
+
+    Side 0 is the lower half, walked down from the middle; side 1 the upper, walked up.
+    Outside a half it is -inf before it and +inf after it, so a merge needs no bounds.
+    """
+    if i < 0:
+        return -np.inf
+    if side == 0:
+        return abs(ordered[half - 1 - i] - median) if i < half else np.inf
+    return abs(ordered[half + i] - median) if half + i < ordered.size else np.inf
+
+
+@_kernel
+def robust_zscores(
+    values: FloatArray, window: int, mad_to_sigma: float, out: FloatArray, lo: int, hi: int
+) -> None:
+    """(x - median) / (`mad_to_sigma` * MAD) against each column's `window` previous values.
+
+    Unlike the other kernels this one skips NaN rows itself, so a column may have gaps.
+    Each column keeps its window sorted (the oldest value moves to the new one's place).
+    The median is the middle; the deviations of each half ascend away from the middle,
+    so the MAD is a merge of two sorted lists, found by bisection. A median of an even
+    count is `(a + b) / 2` of the two middle values, as `np.median` takes it, so scores
+    are bit-equal to sorting every window.
+    """
+    ring = np.empty((hi - lo, window))
+    ordered = np.empty((hi - lo, window))
+    seen = np.zeros(hi - lo, np.int64)
+    half, even = window // 2, window % 2 == 0
+    for t in range(values.shape[0]):
+        row = values[t, lo:hi]
+        result = out[t, lo:hi]
+        for j in range(hi - lo):
+            v = row[j]
+            result[j] = np.nan
+            if not math.isfinite(v):
+                continue
+            n, sorted_ = seen[j], ordered[j]
+            if n < window:
+                at = n
+            else:
+                median = (sorted_[half - 1] + sorted_[half]) / 2 if even else sorted_[half]
+                # The `half` smallest deviations take `low` from the lower half.
+                low, high = 0, half
+                while low < high:
+                    mid = (low + high) // 2
+                    if _deviation(sorted_, median, half, 0, mid) < _deviation(
+                        sorted_, median, half, 1, half - 1 - mid
+                    ):
+                        low = mid + 1
+                    else:
+                        high = mid
+                above = min(
+                    _deviation(sorted_, median, half, 0, low),
+                    _deviation(sorted_, median, half, 1, half - low),
+                )
+                below = max(
+                    _deviation(sorted_, median, half, 0, low - 1),
+                    _deviation(sorted_, median, half, 1, half - 1 - low),
+                )
+                scale = mad_to_sigma * ((below + above) / 2 if even else above)
+                if scale > 0:
+                    result[j] = (v - median) / scale
+                at = np.searchsorted(sorted_, ring[j, n % window])
+            size = min(n + 1, window)
+            while at + 1 < size and sorted_[at + 1] < v:
+                sorted_[at] = sorted_[at + 1]
+                at += 1
+            while at > 0 and sorted_[at - 1] > v:
+                sorted_[at] = sorted_[at - 1]
+                at -= 1
+            sorted_[at] = v
+            ring[j, n % window] = v
+            seen[j] = n + 1

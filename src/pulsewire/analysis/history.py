@@ -23,20 +23,21 @@ their forward window; the rates and the interval use only non-overlapping cases 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from pulsewire._types import BoolArray, DateArray, FloatArray, IntArray
+from pulsewire.analysis import _kernels
 from pulsewire.analysis.indicators import realized_volatility
-from pulsewire.analysis.rows import as_date, at_rows, lead_bar_rows
+from pulsewire.analysis.rows import as_date, at_rows, bar_rows, lead_bar_rows
 from pulsewire.errors import DataError, check_at_least
 from pulsewire.model.history import HistoryResult
 from pulsewire.model.panel import Panel
 
 __all__ = [
+    "OwnBarsHistory",
     "calm_volatility",
     "daily_volatility",
     "forward_log_return",
@@ -91,10 +92,15 @@ def forward_log_return(close: FloatArray, horizon: int) -> FloatArray:
     DataError
         If `horizon` is below 1.
     """
+    return _lead_and_forward(close, horizon)[1]
+
+
+def _lead_and_forward(close: FloatArray, horizon: int) -> tuple[IntArray, FloatArray]:
+    """Return the row `horizon` bars after each bar (-1: none) and the log return to it."""
     check_at_least("horizon", horizon, 1)
     lead = lead_bar_rows(np.isfinite(close), horizon)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.log(at_rows(close, lead) / close)
+        return lead, np.log(at_rows(close, lead) / close)
 
 
 def calm_volatility(
@@ -131,16 +137,9 @@ def calm_volatility(
     check_at_least("lookback", lookback, 2)
     if not 0 < decile < 1:
         raise DataError("decile", decile, f"decile={decile} is outside (0, 1)")
-    volatility = daily_volatility(close, window)
-    calm = np.zeros(close.shape, dtype=np.bool_)
-    if close.shape[0] < lookback:
-        return calm
-    # One column at a time: the ranking windows take T x lookback values per column.
-    for column in range(close.shape[1]):
-        windows = sliding_window_view(volatility[:, column], lookback)
-        below = np.count_nonzero(windows < windows[:, -1:], axis=1)
-        complete = np.isfinite(windows).all(axis=1)
-        calm[lookback - 1 :, column] = complete & (below < decile * lookback)
+    below = np.empty(close.shape)
+    _kernels.count_below(daily_volatility(close, window), lookback, below, 0, close.shape[1])
+    calm: BoolArray = below < decile * lookback
     return calm
 
 
@@ -187,10 +186,10 @@ def _non_overlapping(qualifying: BoolArray, horizon: int) -> tuple[IntArray, Int
 
 @dataclass(frozen=True, slots=True)
 class _Outcomes:
-    """Forward outcomes of every row of a panel cut at as-of, and the definitions used."""
+    """Forward outcomes of every row of a panel, where their windows end, and the definitions."""
 
-    dates: DateArray
     forward: FloatArray
+    lead: IntArray
     known: BoolArray
     large: BoolArray
     horizon: int
@@ -200,7 +199,6 @@ class _Outcomes:
     @classmethod
     def measure(
         cls,
-        dates: DateArray,
         close: FloatArray,
         horizon: int,
         volatility_window: int,
@@ -209,16 +207,42 @@ class _Outcomes:
         check_at_least("volatility_window", volatility_window, 2)
         if not (np.isfinite(sigmas) and sigmas > 0):
             raise DataError("sigmas", sigmas, f"sigmas={sigmas} is not a positive number")
-        forward = forward_log_return(close, horizon)
+        lead, forward = _lead_and_forward(close, horizon)
         scale = sigmas * np.sqrt(horizon) * daily_volatility(close, volatility_window)
         known = np.isfinite(forward) & (scale > 0)
         large = known & (np.abs(forward) > scale)
-        return cls(dates, forward, known, large, horizon, volatility_window, sigmas)
+        return cls(forward, lead, known, large, horizon, volatility_window, sigmas)
+
+    def until(self, column: int, stop: int) -> _Outcomes:
+        """Return one column's outcomes as known at row `stop`: windows that ended before it.
+
+        This equals measuring the column cut after `stop - 1`, as every input of an
+        outcome other than its end is causal.
+        """
+        cut = slice(0, stop), slice(column, column + 1)
+        ended = self.lead[cut] < stop
+        return _Outcomes(
+            self.forward[cut],
+            self.lead[cut],
+            self.known[cut] & ended,
+            self.large[cut] & ended,
+            self.horizon,
+            self.volatility_window,
+            self.sigmas,
+        )
 
     def summarise(
-        self, symbols: tuple[str, ...], columns: list[int], condition: BoolArray, description: str
+        self,
+        dates: DateArray,
+        symbols: tuple[str, ...],
+        columns: list[int],
+        condition: BoolArray,
+        description: str,
     ) -> HistoryResult:
-        """Return the result of the pool `columns` (the symbol first) under `condition`."""
+        """Return the result of the pool `columns` (the symbol first) under `condition`.
+
+        `dates` are those of the rows, the last being the as-of date.
+        """
         forward = self.forward[:, columns]
         known = self.known[:, columns]
         large = self.large[:, columns]
@@ -232,7 +256,7 @@ class _Outcomes:
         return HistoryResult(
             symbols=symbols,
             condition=description,
-            as_of=as_date(self.dates[-1]),
+            as_of=as_date(dates[-1]),
             horizon=self.horizon,
             volatility_window=self.volatility_window,
             sigmas=self.sigmas,
@@ -246,8 +270,8 @@ class _Outcomes:
             base_days=int(known.sum()),
             base_large_moves=int(large.sum()),
             base_up_moves=int(up.sum()),
-            first_date=as_date(self.dates[rows[0]]) if has_cases else None,
-            last_date=as_date(self.dates[rows[-1]]) if has_cases else None,
+            first_date=as_date(dates[rows[0]]) if has_cases else None,
+            last_date=as_date(dates[rows[-1]]) if has_cases else None,
             holds_at_as_of=bool(condition[-1, columns[0]]),
         )
 
@@ -323,9 +347,11 @@ def measure_history(
         raise DataError("peers", tuple(peers), f"repeats a symbol of {pool}")
     columns = [panel.column(name) for name in pool]
     outcomes = _Outcomes.measure(
-        panel.dates[:stop], panel.adj_close[:stop, columns], horizon, volatility_window, sigmas
+        panel.adj_close[:stop, columns], horizon, volatility_window, sigmas
     )
-    return outcomes.summarise(pool, list(range(len(pool))), condition[:stop, columns], description)
+    return outcomes.summarise(
+        panel.dates[:stop], pool, list(range(len(pool))), condition[:stop, columns], description
+    )
 
 
 def measure_universe(
@@ -372,10 +398,94 @@ def measure_universe(
         parameter is out of its range.
     """
     stop = _rows_until(panel, condition, as_of)
-    outcomes = _Outcomes.measure(
-        panel.dates[:stop], panel.adj_close[:stop], horizon, volatility_window, sigmas
-    )
+    outcomes = _Outcomes.measure(panel.adj_close[:stop], horizon, volatility_window, sigmas)
     return tuple(
-        outcomes.summarise((name,), [column], condition[:stop], description)
+        outcomes.summarise(panel.dates[:stop], (name,), [column], condition[:stop], description)
         for column, name in enumerate(panel.symbols)
     )
+
+
+@dataclass(frozen=True)
+class OwnBarsHistory:
+    """What followed a condition, for every symbol of a panel as of any date, on its own bars.
+
+    `measure_history` wants a panel on one symbol's sessions and measures it per call.
+    Here each symbol's bars are packed to the top of its column (`bar_rows`: row k is
+    its bar k, as on its own sessions), the condition and the outcomes of every horizon
+    are measured once for all symbols, and `at` reads one symbol as of one date,
+    counting only forward windows that ended by then: the result of `measure_history`
+    on the symbol's own panel cut at that date.
+    """
+
+    panel: Panel
+    rows: IntArray
+    condition: BoolArray
+    description: str
+    outcomes: tuple[_Outcomes, ...]
+
+    @classmethod
+    def measure(
+        cls,
+        panel: Panel,
+        condition: Callable[[FloatArray], BoolArray],
+        *,
+        horizons: Sequence[int],
+        description: str,
+        volatility_window: int = 20,
+        sigmas: float = 2.0,
+    ) -> OwnBarsHistory:
+        """Measure `condition` over every symbol of `panel`, one result per horizon.
+
+        Parameters
+        ----------
+        panel
+            Daily bars; a symbol's bars are its rows with a close, returns are taken on
+            `adj_close`.
+        condition
+            Maps packed adjusted closes (T, N) to where the condition holds; it must be
+            causal and work column by column (`calm_volatility` does).
+        horizons
+            Forward windows in bars, each at least 1.
+        description
+            The condition in words, as the writer may quote it.
+        volatility_window, sigmas
+            As in `measure_history`.
+
+        Raises
+        ------
+        DataError
+            If a parameter is out of its range.
+        """
+        rows = bar_rows(np.isfinite(panel.close))
+        close = at_rows(panel.adj_close, rows)
+        return cls(
+            panel,
+            rows,
+            condition(close),
+            description,
+            tuple(_Outcomes.measure(close, h, volatility_window, sigmas) for h in horizons),
+        )
+
+    def at(self, symbol: str, as_of: dt.date) -> tuple[HistoryResult, ...]:
+        """Return `symbol`'s results as of its last bar on or before `as_of`, per horizon.
+
+        Raises
+        ------
+        DataError
+            If `symbol` is not in the panel or has no bar by `as_of`.
+        """
+        column = self.panel.column(symbol)
+        rows = self.rows[:, column]
+        rows = rows[rows >= 0]
+        end = np.searchsorted(self.panel.dates, np.datetime64(as_of, "D"), side="right")
+        stop = int(np.searchsorted(rows, end))
+        if stop == 0:
+            raise DataError("as_of", as_of, f"{symbol} has no bar on or before {as_of}")
+        dates = self.panel.dates[rows[:stop]]
+        condition = self.condition[:stop, column : column + 1]
+        return tuple(
+            outcomes.until(column, stop).summarise(
+                dates, (symbol,), [0], condition, self.description
+            )
+            for outcomes in self.outcomes
+        )

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from pulsewire._types import BoolArray, DateArray, FloatArray
+from pulsewire.analysis import _kernels
 from pulsewire.analysis.rows import as_date, at_rows, lagged_bar_rows, log_returns
 from pulsewire.analysis.sessions import (
     last_closed_session,
@@ -84,18 +84,15 @@ def robust_zscores(values: FloatArray, window: int) -> FloatArray:
     """
     if window < 2:
         raise DataError("window", window, "must be at least 2")
-    scores = np.full(values.shape, np.nan)
-    for column in range(values.shape[1]):
-        rows = np.flatnonzero(np.isfinite(values[:, column]))
-        if rows.size <= window:
-            continue
-        x = values[rows, column]
-        past = sliding_window_view(x[:-1], window)
-        median = np.median(past, axis=1)
-        scale = MAD_TO_SIGMA * np.median(np.abs(past - median[:, None]), axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            z = (x[window:] - median) / scale
-        scores[rows[window:], column] = np.where(scale > 0, z, np.nan)
+    scores = np.empty(values.shape)
+    _kernels.robust_zscores(
+        np.ascontiguousarray(values, dtype=np.float64),
+        window,
+        MAD_TO_SIGMA,
+        scores,
+        0,
+        values.shape[1],
+    )
     return scores
 
 
@@ -188,6 +185,97 @@ def _calendar_findings(
     return [*stale, *gaps, *frozen]
 
 
+@dataclass(frozen=True)
+class QualityMarks:
+    """What each bar of a panel says about its data, whatever the moment of the assessment.
+
+    Every mark uses only its bar and the bars before it, so the findings as of any `now`
+    are these marks read up to each symbol's last closed session: one pass over a
+    panel serves every date (`findings`).
+    """
+
+    panel: Panel
+    min_frozen_bars: int
+    outlier_threshold: float
+    copied: BoolArray
+    broken: Mapping[OhlcRule, BoolArray]
+    returns: FloatArray
+    scores: FloatArray
+
+    @classmethod
+    def compute(
+        cls,
+        panel: Panel,
+        *,
+        min_frozen_bars: int = MIN_FROZEN_BARS,
+        outlier_window: int = OUTLIER_WINDOW,
+        outlier_threshold: float = OUTLIER_THRESHOLD,
+    ) -> QualityMarks:
+        """Mark copied bars, broken bars and return z-scores; parameters as `assess_quality`.
+
+        Raises
+        ------
+        DataError
+            If a parameter is out of its range.
+        """
+        if min_frozen_bars < 2:
+            raise DataError("min_frozen_bars", min_frozen_bars, "must be at least 2")
+        if outlier_window < 2:
+            raise DataError("outlier_window", outlier_window, "must be at least 2")
+        if not outlier_threshold > 0:
+            raise DataError("outlier_threshold", outlier_threshold, "must be above 0")
+        bars = (panel.open, panel.high, panel.low, panel.close)
+        returns = log_returns(panel.close)
+        return cls(
+            panel,
+            min_frozen_bars,
+            outlier_threshold,
+            copied_bars(*bars),
+            ohlc_violations(*bars),
+            returns,
+            robust_zscores(returns, outlier_window),
+        )
+
+    def findings(self, symbol: str, now: dt.datetime) -> tuple[Finding, ...]:
+        """Return `symbol`'s findings as of `now`, from its bars complete by then.
+
+        Raises
+        ------
+        DataError
+            If `symbol` is not in the panel.
+        ValueError
+            If `now` is naive.
+        """
+        panel, j = self.panel, self.panel.column(symbol)
+        due = np.datetime64(last_closed_session(calendar_for(symbol), now), "D")
+        stop = int(np.searchsorted(panel.dates, due, side="right"))
+        rows = np.flatnonzero(np.isfinite(panel.close[:stop, j]))
+        if rows.size == 0:
+            return ()
+        found = _calendar_findings(
+            symbol, panel.dates[rows], self.copied[rows, j], now, self.min_frozen_bars
+        )
+        found += [
+            OhlcInconsistency(
+                symbol,
+                as_date(panel.dates[t]),
+                float(panel.open[t, j]),
+                float(panel.high[t, j]),
+                float(panel.low[t, j]),
+                float(panel.close[t, j]),
+                tuple(rule for rule, mask in self.broken.items() if mask[t, j]),
+            )
+            for t in rows[np.any([mask[rows, j] for mask in self.broken.values()], axis=0)]
+        ]
+        found += [
+            Outlier(
+                symbol, as_date(panel.dates[t]), float(self.returns[t, j]), float(self.scores[t, j])
+            )
+            for t in rows[np.abs(self.scores[rows, j]) > self.outlier_threshold]
+        ]
+        return tuple(found)
+
+
 def assess_quality(
     panel: Panel,
     now: dt.datetime,
@@ -236,45 +324,10 @@ def assess_quality(
     ValueError
         If `now` is naive.
     """
-    if min_frozen_bars < 2:
-        raise DataError("min_frozen_bars", min_frozen_bars, "must be at least 2")
-    if outlier_window < 2:
-        raise DataError("outlier_window", outlier_window, "must be at least 2")
-    if not outlier_threshold > 0:
-        raise DataError("outlier_threshold", outlier_threshold, "must be above 0")
-    calendars = [calendar_for(symbol) for symbol in panel.symbols]
-    due = {c: np.datetime64(last_closed_session(c, now), "D") for c in set(calendars)}
-    known = panel.dates[:, None] <= np.array([due[c] for c in calendars], dtype="datetime64[D]")
-    open_, high, low, close = (
-        np.where(known, getattr(panel, name), np.nan) for name in ("open", "high", "low", "close")
+    marks = QualityMarks.compute(
+        panel,
+        min_frozen_bars=min_frozen_bars,
+        outlier_window=outlier_window,
+        outlier_threshold=outlier_threshold,
     )
-    has_bar = np.isfinite(close)
-    copied = copied_bars(open_, high, low, close)
-    broken = ohlc_violations(open_, high, low, close)
-    returns = log_returns(close)
-    scores = robust_zscores(returns, outlier_window)
-    findings: dict[str, tuple[Finding, ...]] = {}
-    for j, symbol in enumerate(panel.symbols):
-        rows = np.flatnonzero(has_bar[:, j])
-        if rows.size == 0:
-            findings[symbol] = ()
-            continue
-        found = _calendar_findings(symbol, panel.dates[rows], copied[rows, j], now, min_frozen_bars)
-        found += [
-            OhlcInconsistency(
-                symbol,
-                as_date(panel.dates[t]),
-                float(open_[t, j]),
-                float(high[t, j]),
-                float(low[t, j]),
-                float(close[t, j]),
-                tuple(rule for rule, mask in broken.items() if mask[t, j]),
-            )
-            for t in rows[np.any([mask[rows, j] for mask in broken.values()], axis=0)]
-        ]
-        found += [
-            Outlier(symbol, as_date(panel.dates[t]), float(returns[t, j]), float(scores[t, j]))
-            for t in rows[np.abs(scores[rows, j]) > outlier_threshold]
-        ]
-        findings[symbol] = tuple(found)
-    return QualityReport(now, findings)
+    return QualityReport(now, {symbol: marks.findings(symbol, now) for symbol in panel.symbols})

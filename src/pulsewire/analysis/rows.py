@@ -38,13 +38,27 @@ def lagged_bar_rows(has_bar: BoolArray, lag: int) -> IntArray:
     """
     if lag < 0:
         raise DataError("lag", lag, "must be at least 0")
-    # Stable sort puts each column's bar rows first, in time order: row k of `order`
-    # is the row of the column's bar number k.
-    order = np.argsort(~has_bar, axis=0, kind="stable")
     number = np.cumsum(has_bar, axis=0) - 1 - lag
     found = has_bar & (number >= 0)
-    rows = np.take_along_axis(order, np.maximum(number, 0), axis=0)
+    rows = np.take_along_axis(bar_rows(has_bar), np.maximum(number, 0), axis=0)
     return np.where(found, rows, -1)
+
+
+def bar_rows(has_bar: BoolArray) -> IntArray:
+    """Return, at row k of each column, the row of the column's bar number k.
+
+    Reading values at these rows (`at_rows`) packs each symbol's bars to the top of its
+    column, in time order: the panel on its own sessions.
+
+    Returns
+    -------
+    IntArray
+        (T, N) rows; -1 from row k on when the column has only k bars.
+    """
+    # Stable sort puts each column's bar rows first, in time order.
+    order = np.argsort(~has_bar, axis=0, kind="stable")
+    rows: IntArray = np.where(np.arange(has_bar.shape[0])[:, None] < has_bar.sum(axis=0), order, -1)
+    return rows
 
 
 def lead_bar_rows(has_bar: BoolArray, lead: int) -> IntArray:

@@ -1,9 +1,11 @@
 """One call per universe, one read per symbol: everything the analysis says about a date.
 
 `UniverseAnalysis.compute` runs the vectorised stages (indicators, regimes, relative
-strength) over a whole panel once; `snapshot` then reads one symbol at one date and
-adds the per-symbol parts (levels, day context, measured history, quality findings).
-Every figure of a snapshot uses only bars up to its date.
+strength, data quality marks, the calm condition's measured history) over a whole panel
+once; `snapshot` then reads one symbol at one date and adds the parts that depend on
+the date alone (levels, day context). Every figure of a snapshot uses only bars up to
+its date: the stages computed once are causal, and history counts only forward windows
+closed by then.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from typing import Final
 import numpy as np
 
 from pulsewire.analysis.context import STRENGTH_WINDOWS, DayContext, day_context, relative_strength
-from pulsewire.analysis.history import calm_volatility, measure_history
+from pulsewire.analysis.history import OwnBarsHistory, calm_volatility
 from pulsewire.analysis.indicators import INDICATOR_FIELDS, Indicators, compute_indicators
 from pulsewire.analysis.levels import levels_asof
-from pulsewire.analysis.quality import assess_quality
+from pulsewire.analysis.quality import QualityMarks
 from pulsewire.analysis.regime import RegimeArray, classify_regimes
 from pulsewire.analysis.rows import as_date
 from pulsewire.model import Finding, HistoryResult, LevelMap, Panel, Regime
@@ -54,17 +56,28 @@ class UniverseAnalysis:
     indicators: Indicators
     regimes: RegimeArray
     strength: Mapping[str, np.ndarray]
+    quality: QualityMarks
+    calm_history: OwnBarsHistory
 
     @classmethod
     def compute(cls, panel: Panel) -> UniverseAnalysis:
-        """Run indicators, regimes and relative strength over every symbol and date."""
+        """Run every stage over every symbol and date."""
         indicators = compute_indicators(panel)
         strength: dict[str, np.ndarray] = {}
         for window in STRENGTH_WINDOWS:
             both = relative_strength(panel, window)
             strength[f"vs_spy_{window}"] = both.vs_benchmark
             strength[f"vs_peers_{window}"] = both.vs_peers
-        return cls(panel, indicators, classify_regimes(panel, indicators), strength)
+        return cls(
+            panel,
+            indicators,
+            classify_regimes(panel, indicators),
+            strength,
+            QualityMarks.compute(panel),
+            OwnBarsHistory.measure(
+                panel, calm_volatility, horizons=HISTORY_HORIZONS, description=CALM
+            ),
+        )
 
     def snapshot(self, symbol: str, as_of: dt.date, now: dt.datetime) -> SymbolAnalysis:
         """Return the analysis of `symbol` at its last bar on or before `as_of`.
@@ -77,8 +90,6 @@ class UniverseAnalysis:
         panel = self.panel
         column, row = panel.column(symbol), panel.last_row(symbol, as_of)
         day = as_date(panel.dates[row])
-        own = panel.subset((symbol,)).until(day)
-        calm = calm_volatility(own.adj_close)
         return SymbolAnalysis(
             symbol=symbol,
             as_of=day,
@@ -97,13 +108,8 @@ class UniverseAnalysis:
                 {name: float(values[row, column]) for name, values in self.strength.items()}
             ),
             day=day_context(panel, symbol, day),
-            calm_history=tuple(
-                measure_history(
-                    own, calm, symbol=symbol, as_of=day, horizon=horizon, description=CALM
-                )
-                for horizon in HISTORY_HORIZONS
-            ),
-            findings=assess_quality(panel.subset((symbol,)), now).findings[symbol],
+            calm_history=self.calm_history.at(symbol, day),
+            findings=self.quality.findings(symbol, now),
         )
 
 
