@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Final
 
 from pulsewire.analysis.context import ASSET_CLASS, AssetClass
+from pulsewire.analysis.regime import TREND_ADX
 from pulsewire.analysis.snapshot import SymbolAnalysis
 from pulsewire.facts.sheet import (
     EventFact,
@@ -26,43 +27,9 @@ from pulsewire.facts.sheet import (
     Source,
     Unit,
 )
-from pulsewire.model import CalendarEvent, LevelKind, Outlier, Stale
+from pulsewire.model import NAMES, CalendarEvent, LevelKind, Outlier, Stale
 from pulsewire.model.score import Score
 from pulsewire.scores.board import SymbolScores
-
-NAMES: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "SPY": "the S&P 500",
-        "QQQ": "the Nasdaq 100",
-        "DIA": "the Dow",
-        "IWM": "the Russell 2000",
-        "ACWI": "world equities",
-        "EFA": "developed-market equities",
-        "EEM": "emerging-market equities",
-        "XLB": "materials",
-        "XLC": "communication services",
-        "XLE": "energy stocks",
-        "XLF": "financials",
-        "XLI": "industrials",
-        "XLK": "tech",
-        "XLP": "consumer staples",
-        "XLRE": "real estate",
-        "XLU": "utilities",
-        "XLV": "health care",
-        "XLY": "consumer discretionary",
-        "TLT": "long Treasuries",
-        "IEF": "7-10 year Treasuries",
-        "HYG": "high-yield credit",
-        "GLD": "gold",
-        "SLV": "silver",
-        "USO": "crude oil",
-        "UUP": "the dollar",
-        "VIX": "the VIX",
-        "BTC-USD": "Bitcoin",
-        "ETH-USD": "Ether",
-    }
-)
-"""What a reader calls each bundled symbol, as it reads inside a sentence."""
 
 CATEGORIES: Final[Mapping[AssetClass, str]] = MappingProxyType(
     {
@@ -75,6 +42,10 @@ CATEGORIES: Final[Mapping[AssetClass, str]] = MappingProxyType(
         AssetClass.CRYPTO: "Crypto",
     }
 )
+
+RSI_HIGH: Final = 70
+RSI_LOW: Final = 30
+"""Where RSI reads overbought and oversold, Wilder's bounds."""
 
 EVENT_DAYS: Final = 14
 """Calendar days ahead within which a release is a catalyst."""
@@ -94,6 +65,12 @@ WINDOWS: Final[Mapping[str, tuple[int, str]]] = MappingProxyType(
         "window.year_weeks": (52, "definition: the 52-week (252-bar) high"),
         "scale.pulse": (100, "definition: Pulse, Conviction and Risk run 0-100"),
         "scale.threat": (5, "definition: Threat runs 1-5"),
+        "threshold.rsi_high": (RSI_HIGH, "definition: RSI above this reads overbought"),
+        "threshold.rsi_low": (RSI_LOW, "definition: RSI below this reads oversold"),
+        "threshold.adx_trend": (
+            int(TREND_ADX),
+            "definition: ADX from this level counts as a trend",
+        ),
     }
 )
 
@@ -183,6 +160,12 @@ def build_factsheet(
     facts.add("close", analysis.close, "price", f"{symbol} close, {day}")
     for name, unit in INDICATOR_UNITS.items():
         facts.add(name, analysis.indicators[name], unit, f"{symbol} {name}, {day}")
+    facts.add(
+        "atr_percent",
+        analysis.indicators["atr_14"] / analysis.close,
+        "percent",
+        f"{symbol} atr_14 / close, {day}",
+    )
     for name, value in analysis.relative_strength.items():
         facts.add(f"strength.{name}", value, "percent", f"{symbol} return minus {name}, {day}")
 

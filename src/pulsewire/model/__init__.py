@@ -18,13 +18,14 @@ from pulsewire.model.quality import (
 )
 from pulsewire.model.regime import NO_REGIME, Regime
 from pulsewire.model.score import Component, Score
-from pulsewire.model.symbols import ALWAYS_OPEN, XNYS, calendar_for, check_symbol
+from pulsewire.model.symbols import ALWAYS_OPEN, NAMES, XNYS, calendar_for, check_symbol
 
 __all__ = [
     "ALWAYS_OPEN",
     "BAR_SCHEMA",
     "CALENDAR_SCHEMA",
     "IMPORTANCE_LEVELS",
+    "NAMES",
     "NEWS_SCHEMA",
     "NO_REGIME",
     "PANEL_FIELDS",

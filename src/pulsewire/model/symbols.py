@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
 
 from pulsewire.errors import DataError
 
@@ -38,3 +41,38 @@ def calendar_for(symbol: str) -> str:
     symbol (US-listed ETFs and the VIX index) follows the NYSE calendar.
     """
     return ALWAYS_OPEN if symbol.upper().endswith(_CRYPTO_QUOTES) else XNYS
+
+
+NAMES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "SPY": "the S&P 500",
+        "QQQ": "the Nasdaq 100",
+        "DIA": "the Dow",
+        "IWM": "the Russell 2000",
+        "ACWI": "world equities",
+        "EFA": "developed-market equities",
+        "EEM": "emerging-market equities",
+        "XLB": "materials",
+        "XLC": "communication services",
+        "XLE": "energy stocks",
+        "XLF": "financials",
+        "XLI": "industrials",
+        "XLK": "tech",
+        "XLP": "consumer staples",
+        "XLRE": "real estate",
+        "XLU": "utilities",
+        "XLV": "health care",
+        "XLY": "consumer discretionary",
+        "TLT": "long Treasuries",
+        "IEF": "7-10 year Treasuries",
+        "HYG": "high-yield credit",
+        "GLD": "gold",
+        "SLV": "silver",
+        "USO": "crude oil",
+        "UUP": "the dollar",
+        "VIX": "the VIX",
+        "BTC-USD": "Bitcoin",
+        "ETH-USD": "Ether",
+    }
+)
+"""What a reader calls each bundled symbol, as it reads inside a sentence."""

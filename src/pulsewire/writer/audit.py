@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Final
 
 from pulsewire.article.model import Article
-from pulsewire.facts.build import NAMES
 from pulsewire.facts.format import forms, show_date
 from pulsewire.facts.sheet import FactSheet
+from pulsewire.model import NAMES
 
 _ISO: Final = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _SHORT: Final = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}\b")

@@ -1,9 +1,11 @@
 """The template writer: a FactSheet in, an Article out, in a sharp market-column voice.
 
 Every figure is printed through `Figures`, which reads the sheet's facts only, so the
-audit can trace it. The facts choose what is said (direction, regime, levels, stale
-data, measured history); `Voice` chooses among equivalent phrasings. A stale series
-gets its data problem said first, and no story of a quiet market is told from it.
+audit can trace it. The facts choose what is said (direction, size of the move against
+the symbol's own volatility, regime, where price sits against its averages and levels,
+stale data, measured history); the lexicon says it in the words of the symbol's market;
+`Voice` chooses among equivalent phrasings. A stale series gets its data problem said
+first, and no story of a quiet market is told from it.
 """
 
 from __future__ import annotations
@@ -15,12 +17,18 @@ from typing import Final, Literal
 
 from pulsewire.article.model import Article, ScoreBadge, SourceRef
 from pulsewire.facts.format import show, show_date
-from pulsewire.facts.sheet import FactSheet, HistoryFact, LevelFact
+from pulsewire.facts.sheet import FactSheet, HistoryFact, LevelFact, ScoreFact
+from pulsewire.writer.lexicon import EVENT_CHANNELS, character, event_kind
 from pulsewire.writer.voice import Voice
 
 WORDS_PER_MINUTE: Final = 200
 UNPRICED: Final = frozenset({"VIX"})
 """Symbols quoted in points, not dollars."""
+
+TRADING_DAYS: Final = 252
+"""Annualisation of daily volatility, to size a day's move against its usual swing."""
+
+Angle = Literal["stale", "breakout", "squeeze", "trend", "range"]
 
 
 class Figures:
@@ -58,11 +66,48 @@ class Figures:
         """Return any other fact: a count, an index, a ratio, a score."""
         return show(self._facts[key], signed=signed, whole=whole)
 
+    def zone(self, key: str) -> str:
+        """Return a level zone as '$258.20' or '$257.90-$258.50'."""
+        if self.value(f"{key}.low") == self.value(f"{key}.high"):
+            return self.price(f"{key}.price")
+        return f"{self.price(f'{key}.low')}-{self.price(f'{key}.high')}"
 
-def _direction(value: float, up: str, down: str, flat: str) -> str:
-    if value > 0:
-        return up
-    return down if value < 0 else flat
+
+def _plural(reference: str) -> bool:
+    """Return whether a name takes a plural verb: 'small caps are', 'the VIX is'."""
+    return reference.endswith("s") and not reference.endswith("'s")
+
+
+def _subject(reference: str) -> dict[str, str]:
+    """Return a reference with the verb endings that agree with it, for templates."""
+    many = _plural(reference)
+    return {
+        "it": reference,
+        "is": "are" if many else "is",
+        "has": "have" if many else "has",
+        "was": "were" if many else "was",
+        "its": "their" if many else "its",
+        "s": "" if many else "s",
+        "es": "" if many else "es",
+        "ies": "y" if many else "ies",
+    }
+
+
+def _bare(verb: str) -> str:
+    """Return a headline verb for a plural subject: 'Pushes Higher' -> 'Push Higher'."""
+    first, _, rest = verb.partition(" ")
+    for singular, plural in (("ies", "y"), ("shes", "sh"), ("s", "")):
+        if first.endswith(singular):
+            first = first.removesuffix(singular) + plural
+            break
+    return " ".join(w for w in (first, rest.replace("Its", "Their")) if w)
+
+
+def _headline(name: str) -> str:
+    """Return a name in headline case: 'the Russell 2000' -> 'The Russell 2000'."""
+    return " ".join(
+        "-".join(part[:1].upper() + part[1:] for part in word.split("-")) for word in name.split()
+    )
 
 
 class _Writer:
@@ -72,19 +117,138 @@ class _Writer:
         self.sheet = sheet
         self.f = Figures(sheet)
         self.voice = Voice(f"{sheet.symbol}|{sheet.as_of}")
-        self.name = sheet.name
-        self.Name = sheet.name[0].upper() + sheet.name[1:]
-        self.label = next(s.label for s in sheet.scores if s.name == "Pulse")
+        self.character = character(sheet.symbol)
+        self.references = (sheet.name, *self.character.aliases)
+        self.scores = {s.name: s for s in sheet.scores}
+        self.label = self.scores["Pulse"].label
         supports = [lv for lv in sheet.levels if lv.side == "support"]
         resistances = [lv for lv in sheet.levels if lv.side == "resistance"]
         self.support = supports[0] if supports else None
         self.resistance = resistances[0] if resistances else None
+        self.values = self._values()
+        self._said = self.voice.pick("references", range(len(self.references)))
 
-    def pick(self, slot: str, *options: str) -> str:
-        return self.voice.pick(slot, options)
+    def _values(self) -> dict[str, str]:
+        """Return every figure a template may name, printed once, keyed by a short name."""
+        f, sheet = self.f, self.sheet
+        values = {
+            "name": sheet.name,
+            "date": show_date(sheet.data_as_of),
+            "drivers": self.character.drivers,
+            "up": self.character.up,
+            "down": self.character.down,
+            "pulse": self.scores["Pulse"].display,
+            "label": self.label,
+            "conviction": self.scores["Conviction"].label.lower(),
+            "risk": self.scores["Risk"].label.lower(),
+            "regime": sheet.regime or "warming-up",
+        }
+        printed = {
+            "close": ("close", f.price),
+            "week": ("window.week", f.num),
+            "month": ("window.month", f.num),
+            "rsi_window": ("window.rsi", f.num),
+            "rsi": ("rsi_14", f.num),
+            "adx": ("adx_14", f.num),
+            "rsi_high": ("threshold.rsi_high", f.num),
+            "rsi_low": ("threshold.rsi_low", f.num),
+            "adx_trend": ("threshold.adx_trend", f.num),
+            "sma50_window": ("window.sma_50", f.num),
+            "sma200_window": ("window.sma_200", f.num),
+            "ema20_window": ("window.ema_20", f.num),
+            "sma50": ("sma_50", f.price),
+            "sma200": ("sma_200", f.price),
+            "ema20": ("ema_20", f.price),
+            "d50": ("distance_sma_50", f.pct),
+            "d200": ("distance_sma_200", f.pct),
+            "vol_window": ("window.volatility", f.num),
+            "vol": ("realized_volatility_20", f.pct),
+            "vol_rank": ("volatility_percentile", f.rank),
+            "atr_window": ("window.atr", f.num),
+            "atr": ("atr_14", f.price),
+            "atr_pct": ("atr_percent", f.pct),
+            "volume_window": ("window.volume", f.num),
+            "volume": ("volume_ratio_20", f.num),
+            "year_weeks": ("window.year_weeks", f.num),
+            "high252": ("high_252", f.price),
+            "drawdown": ("drawdown_252", f.pct),
+            "gap": ("strength.vs_spy_20", f.pct),
+            "threat_p": ("threat.probability", f.pct),
+            "range_low": ("range.low", f.price),
+            "range_high": ("range.high", f.price),
+            "range_bars": ("range.bars", f.num),
+        }
+        for short, (key, write) in printed.items():
+            if f.has(key):
+                values[short] = write(key)
+        for span in ("return_1", "return_5", "return_20"):
+            values[span.replace("return_", "r")] = f.pct(span, signed=True)
+        values["r1u"] = f.pct("return_1")
+        if "Threat" in self.scores:
+            values["threat"] = self.scores["Threat"].display
+        for side in ("support", "resistance"):
+            for rank in (1, 2):
+                key = f"{side}.{rank}"
+                if f.has(f"{key}.price"):
+                    short = f"{side[:3]}{rank}"
+                    values[short] = f.price(f"{key}.price")
+                    values[f"{short}_low"] = f.price(f"{key}.low")
+                    values[f"{short}_high"] = f.price(f"{key}.high")
+                    values[f"{short}_zone"] = f.zone(key)
+                    values[f"{short}_away"] = f.pct(f"{key}.distance")
+        return values
+
+    def say(self, slot: str, template: str, **extra: str) -> str:
+        """Write one phrase; `{it}` is the symbol under its name or one of its aliases."""
+        # The name rotates through its aliases, so neighbouring sentences do not repeat it.
+        reference = self.references[self._said % len(self.references)]
+        self._said += 1
+        return self.voice.say(slot, template, **self.values, **_subject(reference), **extra)
+
+    def _high_clause(self) -> str:
+        """Where the close sits against its 52-week high, when that is the story."""
+        if not self.f.has("drawdown_252", "high_252"):
+            return ""
+        drawdown = self.f.value("drawdown_252")
+        if drawdown == 0:
+            return "[, and the close is a fresh {year_weeks}-week high|; this close sets a {year_weeks}-week high]"
+        if drawdown > -0.02:
+            return "[, leaving {it} {drawdown} shy of {its} {year_weeks}-week high|, within {drawdown} of the {year_weeks}-week high at {high252}]"
+        return ""
+
+    @property
+    def sigma(self) -> float | None:
+        """The day's move in daily standard deviations of the last 20 bars, if known."""
+        f = self.f
+        if not f.has("realized_volatility_20") or f.value("realized_volatility_20") <= 0:
+            return None
+        return f.value("return_1") / (f.value("realized_volatility_20") / math.sqrt(TRADING_DAYS))
+
+    def size(self) -> Literal["big", "large", "normal", "small", "unknown"]:
+        """How the day's move compares with the symbol's own daily swing."""
+        sigma = self.sigma
+        if sigma is None:
+            return "unknown"
+        magnitude = abs(sigma)
+        if magnitude >= 2:
+            return "big"
+        if magnitude >= 1:
+            return "large"
+        return "small" if magnitude < 0.5 else "normal"
+
+    def rsi_zone(self) -> Literal["overbought", "oversold", "mid-range"]:
+        """Where RSI sits against Wilder's bounds."""
+        rsi = self.f.value("rsi_14")
+        if rsi > self.f.value("threshold.rsi_high"):
+            return "overbought"
+        return "oversold" if rsi < self.f.value("threshold.rsi_low") else "mid-range"
+
+    def trending(self) -> bool:
+        """Whether ADX reaches the level the regime calls a trend."""
+        return self.f.value("adx_14") >= self.f.value("threshold.adx_trend")
 
     # The hook of the story, from the facts, in priority order.
-    def angle(self) -> Literal["stale", "breakout", "squeeze", "trend", "range"]:
+    def angle(self) -> Angle:
         regime = self.sheet.regime
         if self.sheet.stale:
             return "stale"
@@ -97,201 +261,230 @@ class _Writer:
         return "range"
 
     def title(self) -> str:
-        f, name = self.f, _headline(self.name)
         angle = self.angle()
+        head = _headline(self.voice.pick("title/it", self.references))
         if angle == "stale":
-            return self.pick(
+            return self.voice.say(
                 "title",
-                f"{name}: The Feed Stopped, So We Stop Short of a Call",
-                f"{name} Data Stops at {show_date(self.sheet.data_as_of)}: Read With Care",
-                f"Stale Tape on {name}: What We Can and Cannot Say",
+                "[{head}: [The Feed Stopped, So We Stop Short of a Call|No Fresh Bars, No Call]"
+                "|{head} Data Stops at {date}: [Read With Care|Handle With Care]"
+                "|Stale Tape on {head}: What We Can and Cannot Say]",
+                head=head,
+                date=self.values["date"],
             )
-        move = f.value("return_1")
-        verb = self.pick(
-            f"title-verb-{move > 0}",
-            *(
-                ("Climbing", "Pushing Higher", "Adding Ground", "Edging Up", "Grinding Higher")
-                if move > 0
-                else ("Slipping", "Giving Ground", "Easing", "Pulling Back", "Drifting Lower")
-            ),
+        up, size = self.f.value("return_1") > 0, self.size()
+        verbs = (
+            ("Treads Water", "Marks Time", "Barely Budges", "Holds Its Ground", "Stalls")
+            if size == "small"
+            else ("Jumps", "Surges", "Rips Higher", "Rallies Hard", "Leaps")
+            if up and size == "big"
+            else ("Climbs", "Pushes Higher", "Adds Ground", "Edges Up", "Grinds Higher", "Firms")
+            if up
+            else ("Tumbles", "Slides", "Sinks", "Drops Hard", "Skids")
+            if size == "big"
+            else ("Slips", "Gives Ground", "Eases", "Pulls Back", "Drifts Lower", "Softens")
         )
-        if angle == "breakout":
-            tail = self.pick(
-                "title-tail", "Out of Its Box", "Through the Channel", "as the Range Breaks"
-            )
-        elif angle == "squeeze":
-            tail = self.pick(
-                "title-tail",
-                "as the Bands Pinch",
-                "Inside a Tight Squeeze",
-                "With Volatility Coiled",
-            )
-        elif angle == "trend":
-            up = self.sheet.regime == "trend up"
-            tail = self.pick(
-                f"title-tail-{up}",
-                *(
-                    ("With the Uptrend Intact", "Riding Its Trend", "as Buyers Keep Control")
-                    if up
-                    else (
-                        "Inside a Downtrend",
-                        "as Sellers Keep the Upper Hand",
-                        "With the Trend Still Down",
-                    )
-                ),
-            )
-        elif self.resistance is not None and self.support is not None:
-            tail = self.pick(
-                "title-tail",
-                f"Between {f.price('support.1.price')} and {f.price('resistance.1.price')}",
-                f"With {f.price('resistance.1.price')} Overhead",
-                f"Above Support at {f.price('support.1.price')}",
-            )
-        else:
-            tail = self.pick(
-                "title-tail", "Inside Its Range", "Without a Trend", "in a Sideways Tape"
-            )
-        return f"{name} {verb} {tail}"
+        verb = self.voice.pick("title-verb", verbs)
+        if _plural(head):
+            verb = _bare(verb)
+        tails = {
+            "breakout": "[Out of Its Box|Through the Channel|as the Range Breaks|and Leaves the Range Behind]",
+            "squeeze": "[as the Bands Pinch|Inside a Tight Squeeze|With Volatility Coiled|as Its Bands Narrow]",
+            "trend": (
+                "[With the Uptrend Intact|Riding Its Trend|as Buyers Keep Control|in a Tape Buyers Own]"
+                if self.sheet.regime == "trend up"
+                else "[Inside a Downtrend|as Sellers Keep the Upper Hand|With the Trend Still Down|as the Downtrend Holds]"
+            ),
+            "range": "[Inside Its Range|Without a Trend|in a Sideways Tape|Between the Lines]",
+        }
+        tail = tails[angle]
+        if angle == "range" and self.resistance is not None and self.support is not None:
+            tail = "[Between {sup1} and {res1}|With {res1} Overhead|Above Support at {sup1}|Toward {res1}|Off {sup1}]"
+        return self.voice.say("title", f"{{head}} {verb} {tail}", head=head, **self.values)
 
     def dek(self) -> str:
-        f = self.f
         if self.sheet.stale:
-            return (
-                f"The last bar we hold is from {show_date(self.sheet.data_as_of)}; "
-                f"scores below describe that close, not today."
+            return self.say(
+                "dek",
+                "[The last bar we hold is from {date}|Our data end on {date}|The feed's last print is {date}]; "
+                "[the scores below describe that close, not today|everything below is as of that close].",
             )
-        lead = self.pick(
-            "dek-lead",
-            f"A {f.pct('return_1', signed=True)} day leaves {self.name} at {f.price('close')}",
-            f"{self.Name} closed at {f.price('close')}, {f.pct('return_1', signed=True)} on the day",
-            f"At {f.price('close')} ({f.pct('return_1', signed=True)}), {self.name} closes the session",
+        lead = (
+            "[A {r1} [day|session] [leaves|puts] {it} at {close}"
+            "|{it} closed at {close}, {r1} on the day"
+            "|At {close} ({r1}), {it} [ends|closes out] the session"
+            "|{r1} on the day: {it} ended at {close}]"
         )
-        pulse = next(s for s in self.sheet.scores if s.name == "Pulse")
-        return f"{lead}; Pulse reads {pulse.display} ({pulse.label})."
+        meaning = {
+            "big": "[, a sign that {mood}|: {mood}|; read: {mood}]",
+            "large": "[, a hint that {mood}|, as if {mood}]",
+            "small": "[, a small move by {its} own standards|, well inside {its} usual daily swing]",
+        }.get(self.size(), "")
+        mood = self.values["up" if self.f.value("return_1") > 0 else "down"]
+        tail = "[; Pulse reads {pulse} ({label})|; Pulse: {pulse}, {label}|, with Pulse at {pulse} ({label})|, and Pulse [stands at|prints] {pulse}, {label}]."
+        return self.say("dek", lead + meaning + tail, mood=mood)
 
     def summary(self) -> str:
-        sheet, f = self.sheet, self.f
-        scores = {s.name: s for s in sheet.scores}
-        parts = [f"Pulse {scores['Pulse'].display}", f"{scores['Conviction'].label} conviction"]
-        parts.append(f"Risk {scores['Risk'].label}")
+        scores = self.scores
+        parts = "[Pulse {pulse}, {label}, with {conviction} conviction|Pulse {pulse} ({label}); conviction {conviction}]"
+        parts += "[; risk {risk}|, risk {risk}|; Risk reads {risk}]"
         if "Threat" in scores:
-            threat = f"Threat {scores['Threat'].display}"
-            if f.has("threat.probability"):
-                threat += (
-                    f": {f.pct('threat.probability')} of past bars at this level saw a sharp move "
-                    f"within {f.num('window.week')} sessions"
+            parts += "[; Threat {threat}|, Threat {threat}]"
+            if "threat_p" in self.values:
+                parts += (
+                    "[: {threat_p} of past bars at this level [saw|were followed by] a sharp move within {week} sessions"
+                    "| ({threat_p} odds of a sharp move within {week} sessions, on past form)]"
                 )
-            parts.append(threat)
-        regime = sheet.regime or "warming up"
-        return f"{'; '.join(parts)}. Regime: {regime}."
+        parts += "[; regime: {regime}|; {it} {is} in a {regime} regime|; the regime reads {regime}|, in a {regime} regime]."
+        return self.say("summary", parts)
 
     def stale_paragraph(self) -> str:
-        sheet = self.sheet
-        return (
-            f"First, the data: {sheet.stale_reason}. An unchanged price from a feed "
-            f"that stopped says nothing about the market, so this piece makes no claim about "
-            f"where {self.name} trades now; the figures below are as of "
-            f"{show_date(sheet.data_as_of)}."
+        return self.say(
+            "stale",
+            "[First, the data|Before anything else, a data warning|A word on the data first]: {reason}. "
+            "[An unchanged price from a feed that stopped says nothing about the market|"
+            "A price that stops changing because the feed stopped is not a quiet market], "
+            "so this piece makes no claim about where {it} trade{s} now; "
+            "the figures below are as of {date}.",
+            reason=self.sheet.stale_reason or "the feed stopped",
         )
 
     def move_paragraph(self) -> str:
         f = self.f
-        week, month = f.value("return_5"), f.value("return_20")
-        first = self.pick(
-            "move-open",
-            f"{self.Name} ended at {f.price('close')}, {f.pct('return_1', signed=True)} on the session.",
-            f"The close: {f.price('close')}, a {f.pct('return_1', signed=True)} move on the day.",
-            f"{f.price('close')} is where {self.name} settled, {f.pct('return_1', signed=True)} from the prior close.",
-            f"{self.Name} finished the day {f.pct('return_1', signed=True)} at {f.price('close')}.",
-        )
-        agree = (week > 0) == (month > 0)
-        second = self.pick(
-            f"move-span-{agree}",
-            *(
-                (
-                    f"That makes {f.pct('return_5', signed=True)} over {f.num('window.week')} sessions "
-                    f"and {f.pct('return_20', signed=True)} over {f.num('window.month')}, the same direction on both clocks.",
-                    f"Over a week it is {f.pct('return_5', signed=True)}; over a month, {f.pct('return_20', signed=True)}.",
-                    f"The week ({f.pct('return_5', signed=True)}) and the month ({f.pct('return_20', signed=True)}) point the same way.",
+        size = {
+            "big": "[, more than twice {its} usual daily swing|, an outsized day by {its} standards]",
+            "large": "[, a bigger swing than {its} usual day|, larger than {its} typical session]",
+            "small": "[, a small move by {its} recent standards|, well inside {its} usual daily range]",
+            "normal": "[, an ordinary-sized day|, a routine move by {its} standards|]",
+        }.get(self.size(), "")
+        parts = [
+            self.say(
+                "move-open",
+                "[{name} ended at {close}, {r1} on the [session|day]"
+                "|The close: {close}, a {r1} move [on the day|from the prior close]"
+                "|{close} is where {name} settled, {r1} from the prior close"
+                "|{name} finished the day {r1} at {close}"
+                "|{it} "
+                + (
+                    "[rose|gained|added|climbed]"
+                    if self.f.value("return_1") > 0
+                    else "[fell|lost|gave up|shed]"
                 )
-                if agree
-                else (
-                    f"The week says {f.pct('return_5', signed=True)} while the month says {f.pct('return_20', signed=True)}: the short and the longer clock disagree.",
-                    f"A {f.pct('return_5', signed=True)} week sits against a {f.pct('return_20', signed=True)} month, so the recent move cuts across the bigger one.",
-                )
-            ),
+                + " {r1u} to [close at|finish at|settle at] {close}]"
+                + size
+                + ".",
+            )
+        ]
+        agree = (f.value("return_5") > 0) == (f.value("return_20") > 0)
+        span = (
+            "[That makes {r5} over {week} sessions and {r20} over {month} for {it}[, the same direction on both clocks|; both clocks agree]"
+            "|Over a week {it} [is|stands] {r5}; over a month, {r20}"
+            "|The week ({r5}) and the month ({r20}) point the same way for {it}"
+            "|{it} {has} [put together|strung together] {r5} in {week} sessions and {r20} in {month}"
+            "|[Step back|Zoom out] and the picture [for {it} |]holds: {r5} on the week, {r20} on the month]"
+            if agree
+            else "[The week says {r5} while the month says {r20}[: the short and the longer clock disagree|, so the clocks disagree]"
+            "|A {r5} week sits against a {r20} month[, so the recent move cuts across the bigger one|; {it} {is} [turning|fighting the month]]"
+            "|For {it}, {r5} over {week} sessions runs against {r20} over {month}"
+            "|[Step back|Zoom out] and the picture [for {it} |]changes: {r5} on the week, {r20} on the month]"
         )
-        parts = [first, second]
-        if self.f.has("sma_50", "sma_200", "distance_sma_50", "distance_sma_200"):
-            above50 = f.value("distance_sma_50") > 0
-            above200 = f.value("distance_sma_200") > 0
-            side50 = "above" if above50 else "below"
-            side200 = "above" if above200 else "below"
+        parts.append(self.say(f"move-span-{agree}", span + self._high_clause() + "."))
+        if f.has("distance_sma_50", "distance_sma_200", "sma_50", "sma_200"):
+            above50, above200 = f.value("distance_sma_50") > 0, f.value("distance_sma_200") > 0
+            sides = {
+                "side50": "above" if above50 else "below",
+                "side200": "above" if above200 else "below",
+            }
+            shape = (
+                "[both averages are under price, the trend-follower's setup|the trend-follower's setup|both lines now act as support beneath]"
+                if above50 and above200
+                else "[both averages sit overhead|the averages cap rallies until they are retaken|a setup trend-followers avoid]"
+                if not (above50 or above200)
+                else "[the long trend and the short one disagree|the averages send mixed signals]"
+            )
             parts.append(
-                self.pick(
+                self.say(
                     f"move-ma-{above50}-{above200}",
-                    f"Price sits {f.pct('distance_sma_50')} {side50} the {f.num('window.sma_50')}-day average "
-                    f"({f.price('sma_50')}) and {f.pct('distance_sma_200')} {side200} the {f.num('window.sma_200')}-day ({f.price('sma_200')}).",
-                    f"Against its averages, {self.name} is {f.pct('distance_sma_50')} {side50} the {f.num('window.sma_50')}-day "
-                    f"and {f.pct('distance_sma_200')} {side200} the {f.num('window.sma_200')}-day.",
-                    f"The {f.num('window.sma_50')}-day line at {f.price('sma_50')} is {f.pct('distance_sma_50')} "
-                    f"{'below' if above50 else 'above'} price; the {f.num('window.sma_200')}-day at {f.price('sma_200')} is {f.pct('distance_sma_200')} {'below' if above200 else 'above'}.",
+                    "[Price sits {d50} {side50} the {sma50_window}-day average ({sma50}) and {d200} {side200} the {sma200_window}-day ({sma200})[ on {it}|]"
+                    "|Against {its} averages, {it} {is} {d50} {side50} the {sma50_window}-day and {d200} {side200} the {sma200_window}-day"
+                    "|{it} trade{s} {d50} {side50} {its} {sma50_window}-day ({sma50}) and {d200} {side200} the {sma200_window}-day ({sma200})"
+                    "|The {sma50_window}-day line sits at {sma50} with price {d50} {side50} it, the {sma200_window}-day at {sma200} with price {d200} {side200}[ for {it}|]]"
+                    "[: " + shape + "|]" + ".",
+                    **sides,
                 )
             )
         return " ".join(parts)
 
     def regime_paragraph(self) -> str:
         sheet, f = self.sheet, self.f
-        rsi, adx = f.value("rsi_14"), f.value("adx_14")
-        rsi_word = "overbought" if rsi > 70 else "oversold" if rsi < 30 else "mid-range"
-        trend_word = "a trend with some force" if adx >= 25 else "no real trend strength"
+        zone, strong = self.rsi_zone(), self.trending()
+        force = (
+            "[a trend with some force|real directional force]"
+            if strong
+            else "[no real trend strength|little directional force]"
+        )
         regime = sheet.regime
         if sheet.stale:
             # A stopped feed looks compressed: no squeeze or calm story is told from it.
-            lead = f"Trend filters read ADX {f.num('adx_14')} at that last close."
+            lead = "[Trend filters read ADX {adx} at that last close|At that last close, ADX read {adx}]."
         elif regime == "squeeze":
-            lead = self.pick(
-                "regime",
-                "Bollinger bandwidth is in the bottom tenth of its year: a squeeze.",
-                "The bands have pinched to their narrowest decile of the year, the textbook squeeze.",
-                "Volatility has compressed enough to register as a squeeze on the bands.",
+            lead = (
+                "[Bollinger bandwidth on {it} is in the bottom tenth of its year: a squeeze"
+                "|The bands have pinched to their narrowest decile of the year, the textbook squeeze"
+                "|Volatility has compressed enough to register as a squeeze on the bands]"
+                "[, and squeezes resolve, though not on a schedule|; the break, when it comes, picks the direction|]."
             )
         elif regime == "breakout":
-            lead = self.pick(
-                "regime",
-                f"The close left the prior {f.num('window.month')}-bar channel, which had been narrow: a breakout by our rules.",
-                f"Our rules flag a breakout: price exited a tight {f.num('window.month')}-bar channel.",
+            lead = (
+                "[The close left the prior {month}-bar channel, which had been narrow: a breakout by our rules[ for {it}|]"
+                "|Our rules flag a breakout[ in {it}|]: price exited a tight {month}-bar channel"
+                "|{it} broke out of a narrow {month}-bar channel on this close]."
             )
         elif regime in ("trend up", "trend down"):
-            lead = self.pick(
-                f"regime-{regime}",
-                f"The regime reads {regime}: ADX at {f.num('adx_14')} with the {f.num('window.sma_50')}-day average sloping the same way.",
-                f"By our definition this is a {regime}, with ADX {f.num('adx_14')} and price on the trend's side of its {f.num('window.sma_50')}-day.",
-                f"Trend filters agree on {regime}; ADX prints {f.num('adx_14')}.",
+            lead = (
+                "[The regime [reads|is] {regime}: ADX at {adx} with the {sma50_window}-day average sloping the same way[ for {it}|]"
+                "|{it} {is} in a {regime}[: ADX {adx}, and the {sma50_window}-day slopes with it|, ADX {adx} confirming]"
+                "|By our definition this is a {regime}, with ADX {adx} (a trend counts from {adx_trend})[ and price on the trend's side of its {sma50_window}-day|]"
+                "|Trend filters agree on {regime} for {it}; ADX prints {adx}, above the {adx_trend} line]"
+                "[, and trends [tend to|usually] outlast the first doubts|; fighting it needs a reason|]."
             )
         else:
-            lead = self.pick(
-                "regime-range",
-                f"No trend qualifies: ADX {f.num('adx_14')} shows {trend_word}, so we file this under range.",
-                f"The regime is range, with ADX at {f.num('adx_14')}, which is {trend_word}.",
-                f"Call it a range: ADX {f.num('adx_14')} and no decisive slope in the {f.num('window.sma_50')}-day.",
+            lead = (
+                "[No trend qualifies: ADX {adx} shows "
+                + force
+                + "|The regime is range[ for {it}|], with ADX at {adx}, under the {adx_trend} that marks a trend"
+                "|Call it a range: ADX {adx} and no decisive slope in the {sma50_window}-day[ for {it}|]|{it} {is} not trending: ADX {adx} shows "
+                + force
+                + "]"
+                "[, so we file it under range|; range rules apply|, and ranges reward patience|]."
             )
-        momentum = self.pick(
-            f"rsi-{rsi_word}",
-            f"RSI ({f.num('window.rsi')}) is {f.num('rsi_14')}, {rsi_word}.",
-            f"Momentum by RSI ({f.num('window.rsi')}): {f.num('rsi_14')}, which is {rsi_word}.",
-            f"With RSI at {f.num('rsi_14')}, momentum is {rsi_word}.",
-        )
-        vol = ""
+        momentum = {
+            "overbought": "[RSI ({rsi_window}) is {rsi}, above the {rsi_high} line that marks overbought|momentum is stretched, RSI {rsi} past {rsi_high}|RSI on {it} has pushed to {rsi}, beyond {rsi_high}]",
+            "oversold": "[RSI ({rsi_window}) is {rsi}, below the {rsi_low} line that marks oversold|momentum is washed out, RSI {rsi} under {rsi_low}|RSI on {it} has sunk to {rsi}, under {rsi_low}]",
+            "mid-range": "[RSI ({rsi_window}) [is|reads] {rsi}[ on {it}|]|momentum by RSI ({rsi_window}) reads {rsi}|with RSI at {rsi}, momentum on {it} is mid-range|RSI sits at {rsi}]"
+            "[, neither stretched nor washed out|, between {rsi_low} and {rsi_high}|, well short of either extreme|]",
+        }[zone]
+        volatility = ""
         if f.has("realized_volatility_20", "volatility_percentile") and not sheet.stale:
-            vol = self.pick(
-                "vol",
-                f" Realised volatility over {f.num('window.volatility')} days runs at {f.pct('realized_volatility_20')} annualised, "
-                f"the {f.rank('volatility_percentile')} percentile of its year.",
-                f" {f.num('window.volatility')}-day volatility: {f.pct('realized_volatility_20')}, ranking at the "
-                f"{f.rank('volatility_percentile')} percentile of the past year.",
+            calm = f.value("volatility_percentile")
+            read = (
+                "[, near the calm end of its range|, low by {its} own standards|]"
+                if calm < 0.25
+                else "[, toward the wild end of its range|, high by {its} own standards|]"
+                if calm > 0.75
+                else ""
             )
-        return f"{lead} {momentum}{vol}"
+            volatility = (
+                "[; |, while |, and ]"
+                "[realised volatility over {vol_window} days runs at {vol} annualised|{vol_window}-day volatility is {vol}|realised volatility ({vol_window} days) is {vol}|prices are swinging at {vol} annualised over {vol_window} days]"
+                "[, the {vol_rank} percentile of its year|, ranking at the {vol_rank} percentile of the past year|, {vol_rank} percentile of the trailing year|, which ranks {vol_rank} of the last year's readings in percentile terms]"
+                + read
+            )
+        parts = [
+            self.say(f"regime-{regime}", lead),
+            self.say(f"rsi-{zone}", momentum + volatility + "."),
+        ]
+        return " ".join(parts)
 
     def context_paragraph(self) -> str | None:
         sheet, f = self.sheet, self.f
@@ -301,88 +494,235 @@ class _Writer:
         listed = ", ".join(
             f"{r.name} {f.pct(f'related.{r.symbol}.change', signed=True)}" for r in moves
         )
-        lead = self.pick(
-            "context",
-            f"Around it: {listed}.",
-            f"For context, the neighbours moved too: {listed}.",
-            f"The related tape: {listed}.",
-            f"Elsewhere in the group, {listed}.",
+        same = sum((r.change > 0) == (f.value("return_1") > 0) for r in moves)
+        company = (
+            "[; the move was shared|, so the move was shared|; the group moved together]"
+            if same == len(moves)
+            else "[; {its} move stood alone|, so the move was {its} own|; the group split]"
+            if same == 0
+            else "[; a mixed group|, a split tape|]"
         )
+        parts = [
+            self.say(
+                "context",
+                "[Around {it}|For context|Next door|In the same corner of the market|Elsewhere in the group], "
+                "[the related tape read|the neighbours printed|peers went]: {listed}"
+                + company
+                + ".",
+                listed=listed,
+            )
+        ]
         if f.has("strength.vs_spy_20") and sheet.symbol != "SPY":
             gap = f.value("strength.vs_spy_20")
-            lead += " " + self.pick(
-                f"strength-{gap > 0}",
-                f"Over {f.num('window.month')} sessions {self.name} has {'beaten' if gap > 0 else 'lagged'} the S&P 500 by {f.pct('strength.vs_spy_20')}.",
-                f"Relative to the S&P 500 it is {f.pct('strength.vs_spy_20', signed=True)} over {f.num('window.month')} sessions.",
+            ahead = gap > 0
+            margin = (
+                "[, a wide margin|; that is leadership|, clear leadership]"
+                if gap > 0.05
+                else "[, a wide gap|; that is a laggard's record|, a clear laggard]"
+                if gap < -0.05
+                else "[, a narrow margin|; close to a tie|, little to separate them|]"
             )
-        return lead
+            parts.append(
+                self.say(
+                    f"strength-{ahead}",
+                    (
+                        "[Over {month} sessions {it} {has} beaten the S&P 500 by {gap}|{it} {has} outrun the S&P 500 by {gap} across {month} sessions|Relative to the S&P 500, {it} {is} ahead by {gap} over {month} sessions|Against the S&P 500, the {month}-session score is {gap} in favour of {it}]"
+                        + margin
+                        + "."
+                        if ahead
+                        else "[Over {month} sessions {it} {has} lagged the S&P 500 by {gap}|{it} {has} trailed the S&P 500 by {gap} across {month} sessions|Relative to the S&P 500, {it} {is} behind by {gap} over {month} sessions|Against the S&P 500, the {month}-session score is {gap} against {it}]"
+                        + margin
+                        + "."
+                    ),
+                )
+            )
+        return " ".join(parts)
 
     def history_paragraph(self) -> str | None:
         """Say what calm volatility preceded, only with its numbers, and only when it applies."""
-        sheet, f = self.sheet, self.f
+        sheet = self.sheet
         if sheet.stale:
             return None
         claims: list[HistoryFact] = [h for h in sheet.history if h.holds_today]
         if not claims:
             return None
         supported = [h for h in claims if h.supported]
-        if not supported:
-            h = claims[0]
-            key = f"history.calm.{h.horizon}"
-            return (
-                f"Volatility is in the calmest tenth of its year. We checked whether that has "
-                f"preceded sharp moves in {self.name}: over {f.num(key + '.cases')} past cases, "
-                f"{f.pct(key + '.frequency')} were followed by one within {f.num(key + '.horizon')} "
-                f"sessions against {f.pct(key + '.base_rate')} on all days, not enough to claim a pattern."
-            )
-        h = supported[0]
+        h = (supported or claims)[0]
         key = f"history.calm.{h.horizon}"
-        return self.pick(
+        f = self.f
+        figures = {
+            "cases": f.num(f"{key}.cases"),
+            "hits": f.num(f"{key}.large_moves"),
+            "freq": f.pct(f"{key}.frequency"),
+            "base": f.pct(f"{key}.base_rate"),
+            "horizon": f.num(f"{key}.horizon"),
+        }
+        if not supported:
+            return self.say(
+                "history-unsupported",
+                "[Volatility is in the calmest tenth of its year|{it} {is} calmer than on nine days in ten of the past year]. "
+                "[We checked whether that has preceded sharp moves in {name}|Does calm like this precede a sharp move in {name}? We counted]: "
+                "over {cases} past cases, {freq} were followed by one within {horizon} sessions against {base} on all days"
+                "[, not enough to claim a pattern|; no pattern worth claiming].",
+                **figures,
+            )
+        return self.say(
             "history",
-            f"Volatility sits in the calmest tenth of its year, and that has mattered before: in "
-            f"{f.num(key + '.cases')} past cases, {f.pct(key + '.frequency')} saw a sharp move within "
-            f"{f.num(key + '.horizon')} sessions, against {f.pct(key + '.base_rate')} on an average day.",
-            f"Historically, calm like this preceded sharp moves more often than usual: "
-            f"{f.num(key + '.large_moves')} of {f.num(key + '.cases')} cases ({f.pct(key + '.frequency')}) "
-            f"within {f.num(key + '.horizon')} sessions, versus a base rate of {f.pct(key + '.base_rate')}.",
+            "[Volatility sits in the calmest tenth of its year, and that has mattered before: in {cases} past cases, "
+            "{freq} saw a sharp move within {horizon} sessions, against {base} on an average day"
+            "|Historically, calm like this preceded sharp moves more often than usual: {hits} of {cases} cases ({freq}) "
+            "within {horizon} sessions, versus a base rate of {base}]"
+            "[, though calm is not a forecast of direction|; the count says when, not which way|].",
+            **figures,
         )
 
     def news_paragraph(self) -> str | None:
         news = self.sheet.news
         if not news:
             return None
-        top = news[0]
-        lead = self.pick(
+        lead = self.say(
             "news",
-            f"On the wires, {top.domain} ran “{top.title}”.",
-            f"The headline that matters most here, from {top.domain}: “{top.title}”.",
-            f"News flow: “{top.title}” ({top.domain}).",
+            "[On the wires, and bearing on {drivers}|The headline that matters most for {it}|For a market that trades on {drivers}, the news of note]"
+            "[, {domain} ran “{title}”|: “{title}” ({domain})].",
+            domain=news[0].domain,
+            title=news[0].title,
         )
         if len(news) > 1:
-            lead += f" Also in view: “{news[1].title}”."
+            lead += " " + self.say(
+                "news-also",
+                "[Also in view|Behind it|Further down the list|Next on the list][ for {it}|, on {drivers}|]: “{title}”[ ({domain})|].",
+                domain=news[1].domain,
+                title=news[1].title,
+            )
         return lead
 
     def _level_line(self, level: LevelFact) -> str:
         """Return the Watch line of the nearest zone on one side: where, why, what next."""
-        f, key = self.f, f"{level.side}.1"
         above = level.side == "resistance"
-        edge = f"{key}.high" if above else f"{key}.low"
-        zone = (
-            f.price(f"{key}.price")
-            if f.value(f"{key}.low") == f.value(f"{key}.high")
-            else f"{f.price(f'{key}.low')}-{f.price(f'{key}.high')}"
+        short = "res" if above else "sup"
+        has_next = self.f.has(f"{level.side}.2.price")
+        head = (
+            "[Resistance|Overhead supply|The ceiling|First resistance] [at|sits at|comes in at] {zone} ({away} above)"
+            if above
+            else "[Support|The floor|First support|Demand] [at|sits at|comes in at] {zone} ({away} below)"
         )
-        flipped = (", a former floor" if above else ", a former ceiling") if level.flipped else ""
-        beyond = f"a close {'above' if above else 'below'} {f.price(edge)}"
-        nothing = "no mapped zone overhead" if above else "no mapped floor beneath"
-        target = (
-            f"{beyond} {'opens' if above else 'exposes'} {f.price(f'{level.side}.2.price')}."
-            if f.has(f"{level.side}.2.price")
-            else f"{beyond} leaves {nothing}."
+        flipped = (
+            "[, a former floor|, once support]"
+            if above
+            else "[, a former ceiling|, once resistance]"
         )
-        return (
-            f"{level.side.capitalize()} {zone} ({f.touches(f'{key}.touches')}, "
-            f"last {show_date(level.last_touch)}{flipped}): {target}"
+        history = (
+            "[, {touches}, last on {last}|: {touches}, the latest on {last}|, tested {times}, last {last}]"
+            + (flipped if level.flipped else "")
+        )
+        if above:
+            target = (
+                "[; a close above {edge} opens {next}|; through {edge} on a close, the next stop is {next}|; clear {edge} and {next} is the target|, and beyond {edge} {it} can run to {next}]"
+                if has_next
+                else "[; a close above {edge} leaves no mapped zone overhead|; above {edge} there is open air on our map|, the last mapped ceiling before open air]"
+            )
+        else:
+            target = (
+                "[; a close below {edge} exposes {next}|; under {edge} on a close, the next floor is {next}|; lose {edge} and {next} is next|, and below {edge} {it} can slide to {next}]"
+                if has_next
+                else "[; a close below {edge} leaves no mapped floor beneath|; under {edge} our map has no floor|, the last mapped floor]"
+            )
+        key = f"{level.side}.1"
+        touches = self.f.value(f"{key}.touches")
+        return self.say(
+            f"watch-{level.side}",
+            head + history + target + ".",
+            zone=self.values[f"{short}1_zone"],
+            away=self.values[f"{short}1_away"],
+            touches=self.f.touches(f"{key}.touches"),
+            times={1: "once", 2: "twice"}.get(
+                int(touches), f"{self.f.num(f'{key}.touches')} times"
+            ),
+            last=show_date(level.last_touch),
+            edge=self.values[f"{short}1_high" if above else f"{short}1_low"],
+            next=self.values.get(f"{short}2", ""),
+        )
+
+    def _averages_line(self) -> str:
+        f, close = self.f, self.f.value("close")
+        lines = [(key, f.value(key)) for key in ("ema_20", "sma_50", "sma_200") if f.has(key)]
+        above = [key for key, value in lines if value < close]
+        names = {
+            "ema_20": "{ema20_window}-day EMA",
+            "sma_50": "{sma50_window}-day",
+            "sma_200": "{sma200_window}-day",
+        }
+        prices = {"ema_20": "{ema20}", "sma_50": "{sma50}", "sma_200": "{sma200}"}
+        listed = ", ".join(f"{names[k]} {prices[k]}" for k, _ in lines)
+        if len(above) == len(lines):
+            shape = "[price is above all of them|every average is below price]"
+        elif not above:
+            shape = "[price is below all of them|every average is overhead]"
+        else:
+            shape = "[price is split across them|the averages straddle price]"
+        nearest = min(lines, key=lambda item: abs(item[1] - close))[0]
+        side = "[pullback|dip]" if f.value(nearest) < close else "[bounce|rally]"
+        return self.say(
+            "watch-averages",
+            "[Moving averages|Trend lines|The averages][ on {it}|]: "
+            + listed
+            + "[; |: |, where ]"
+            + shape
+            + "[, and the first a "
+            + side
+            + " meets is the "
+            + names[nearest]
+            + "|; nearest is the "
+            + names[nearest]
+            + "]"
+            + ".",
+        )
+
+    def _momentum_line(self) -> str:
+        trigger = {
+            "overbought": "[; a drop back under {rsi_high} would cool it|; watch for it to roll back under {rsi_high}]",
+            "oversold": "[; a climb back over {rsi_low} would mark relief|; watch for a turn back above {rsi_low}]",
+            "mid-range": "[; {rsi_high} would mark it stretched, {rsi_low} washed out|; room both ways before {rsi_high} or {rsi_low}|; {it} can run either way before {rsi_high} or {rsi_low}]",
+        }[self.rsi_zone()]
+        trend = (
+            "[ADX {adx}, a trend in force|ADX {adx}: trend strength is there]"
+            if self.trending()
+            else "[ADX {adx}, no trend to lean on|ADX {adx}, under the {adx_trend} trend line]"
+        )
+        return self.say(
+            "watch-momentum",
+            "[RSI ({rsi_window}) {rsi}|Momentum: RSI {rsi}|RSI for {it}: {rsi}]"
+            + trigger
+            + "[; |, and ]"
+            + trend
+            + ".",
+        )
+
+    def _volume_line(self) -> str:
+        ratio, up = self.f.value("volume_ratio_20"), self.f.value("return_1") > 0
+        if ratio >= 1.5:
+            read = (
+                "[buyers came in size|real money was behind the bid]"
+                if up
+                else "[the selling had weight behind it|sellers came in size]"
+            )
+        elif ratio < 0.7:
+            read = "[the move came on light turnover|few hands moved the price|thin participation, so read the move lightly]"
+        else:
+            read = "[ordinary turnover|nothing unusual in participation|a normal day's business]"
+        return self.say(
+            "watch-volume",
+            "[Volume|Turnover|Participation][ in {it}|]: {volume} [its|the] {volume_window}-day [mean|average][; |, ]"
+            + read
+            + ".",
+        )
+
+    def _volatility_line(self) -> str:
+        return self.say(
+            "watch-volatility",
+            "[Volatility|Daily range|Risk sizing][ for {it}|]: ATR ({atr_window}) {atr}, [{atr_pct} of price|about {atr_pct} of the close]"
+            "[; {vol_window}-day realised {vol}|, with {vol_window}-day realised volatility at {vol}]"
+            "[, so size stops to it|; a stop inside one ATR is noise-bait|, the yardstick for stops|].",
         )
 
     def watch(self) -> tuple[str, ...]:
@@ -394,119 +734,211 @@ class _Writer:
         ]
         if f.has("range.low", "range.high"):
             items.append(
-                f"Range: {f.price('range.low')}-{f.price('range.high')} for {f.num('range.bars')} bars; "
-                f"a close outside it ends the range."
+                self.say(
+                    "watch-range",
+                    "[Range|The box|Trading range]: {range_low}-{range_high} for {range_bars} bars; "
+                    "[a close outside it ends the range|a close beyond either edge settles it|the break of either side is the signal].",
+                )
             )
         if f.has("sma_50", "sma_200"):
-            items.append(
-                f"Moving averages: {f.num('window.sma_50')}-day {f.price('sma_50')}, "
-                f"{f.num('window.sma_200')}-day {f.price('sma_200')}, {f.num('window.ema_20')}-day EMA {f.price('ema_20')}."
-            )
-        items.append(f"RSI ({f.num('window.rsi')}): {f.num('rsi_14')}; ADX {f.num('adx_14')}.")
+            items.append(self._averages_line())
+        items.append(self._momentum_line())
         if f.has("volume_ratio_20"):
-            items.append(
-                f"Volume: {f.num('volume_ratio_20')} its {f.num('window.volume')}-day mean."
-            )
-        if f.has("atr_14", "realized_volatility_20"):
-            items.append(
-                f"Volatility: ATR ({f.num('window.atr')}) {f.price('atr_14')}; "
-                f"{f.num('window.volatility')}-day realised {f.pct('realized_volatility_20')}."
-            )
+            items.append(self._volume_line())
+        if f.has("atr_14", "atr_percent", "realized_volatility_20"):
+            items.append(self._volatility_line())
         return tuple(items)
 
     def catalysts(self) -> tuple[str, ...]:
-        f = self.f
-        items = [
-            f"{e.event}: {show_date(e.date)}, in {f.num(f'event.{i}.days')} days."
-            for i, e in enumerate(self.sheet.events)
-        ]
-        items.extend(
-            f"“{s.title}” ({s.domain}, {show_date(s.published.date())})"
-            for s in self.sheet.news[:3]
-        )
+        items = []
+        for index, event in enumerate(self.sheet.events):
+            channel = self.voice.pick(f"channel-{index}", EVENT_CHANNELS[event_kind(event.event)])
+            link = (
+                "[, and {it} trade{s} on {drivers}|; {it} answer{s} to {drivers}|, which reaches {it} through {drivers}]"
+                if index == 0
+                else "[, and {it} will feel it|; a test for {it}|, with {it} exposed|]"
+            )
+            items.append(
+                self.say(
+                    f"event-{index}",
+                    "[{event}: {when}, in {days} days|{event}, {when} ({days} days out)|{when}, in {days} days: {event}]"
+                    "[: {channel}|; why it matters: {channel}|; {channel}]" + link + ".",
+                    event=event.event,
+                    when=show_date(event.date),
+                    days=self.f.num(f"event.{index}.days"),
+                    channel=channel,
+                )
+            )
+        for index, source in enumerate(self.sheet.news[:3]):
+            items.append(
+                self.say(
+                    f"source-{index}",
+                    "[“{title}” ({domain}, {when})|Via {domain}, {when}: “{title}”|From {domain} on {when}: “{title}”]"
+                    "[, [on|about] {matched}|, [for|relevant to] {it}|]",
+                    title=source.title,
+                    domain=source.domain,
+                    when=show_date(source.published.date()),
+                    matched=" and ".join(source.matched[:2]) or "the tape",
+                )
+            )
         if not items:
-            items.append("No high-importance release on the calendar in the next two weeks.")
+            items.append(
+                self.say(
+                    "no-catalyst",
+                    "[No high-importance release on the calendar in the next two weeks|The calendar is clear of major releases for two weeks|Nothing of high importance is scheduled for the fortnight ahead]"
+                    "[, so {it} trade{s} on {its} own news|; {drivers} will have to do the moving|, which leaves {it} to {drivers}|: the tape is on its own].",
+                )
+            )
         return tuple(items)
 
     def risks(self) -> tuple[str, ...]:
         sheet, f = self.sheet, self.f
         items = []
         if sheet.stale:
-            items.append("The feed behind these figures stopped; anything may have happened since.")
+            items.append(
+                self.say(
+                    "risk-stale",
+                    "[The feed behind these figures stopped; anything may have happened since|Stale data: the real price of {it} may be far from {close}].",
+                )
+            )
         if self.support is not None:
             items.append(
-                self.pick(
+                self.say(
                     "risk-support",
-                    f"A close under {f.price('support.1.low')} would break the nearest floor.",
-                    f"Losing {f.price('support.1.low')} on a closing basis turns support into overhead.",
+                    "[A close under {sup1_low}|Losing {sup1_low} on a closing basis|A daily close below {sup1_low}|A break of {sup1_low}] "
+                    "[would break the nearest floor[ under {it}|]|turns support into overhead[ for {it}|]|removes the nearest support|would undo the floor {it} {has} leaned on]"
+                    + (
+                        "[, with {sup2} the next stop|, putting {sup2} in play]"
+                        if "sup2" in self.values
+                        else ""
+                    )
+                    + ".",
                 )
             )
         if f.has("drawdown_252") and f.value("drawdown_252") < -0.1:
             items.append(
-                f"Still {f.pct('drawdown_252')} below its {f.num('window.year_weeks')}-week high of {f.price('high_252')}."
+                self.say(
+                    "risk-drawdown",
+                    "[{it} {is} still {drawdown} below {its} {year_weeks}-week high of {high252}|The {year_weeks}-week high of {high252} is {drawdown} away|{it} {has} {drawdown} to recover before {its} {year_weeks}-week high ({high252}) is back in view]"
+                    "[, and overhead supply sits in between|; holders from higher up may sell into rallies|; the scars of the decline are recent|, a long way to climb|].",
+                )
             )
         if sheet.events:
             first = sheet.events[0]
             items.append(
-                f"{first.event} on {show_date(first.date)} can reprice everything at once."
+                self.say(
+                    "risk-event",
+                    "[{event} on {when} can reprice {it} in a session|A surprise in {event} ({when}) is the scheduled risk for {it}|Event risk for {it}: {event}, {when}]"
+                    + (
+                        "[|, and it carries the Risk score's event points]"
+                        if self.scores["Risk"].components.get("event", 0) > 0
+                        else ""
+                    )
+                    + ".",
+                    event=first.event,
+                    when=show_date(first.date),
+                )
             )
-        threat = next((s for s in sheet.scores if s.name == "Threat"), None)
-        if threat is not None and threat.value >= 4:
-            items.append(f"Threat {threat.display}: the odds of a sharp move are above the usual.")
+        threat = self.scores.get("Threat")
+        if threat is not None and threat.value >= 4 and "threat_p" in self.values:
+            items.append(
+                self.say(
+                    "risk-threat",
+                    "[Threat {threat}: {threat_p} of past bars at this level saw a sharp move within {week} sessions|At Threat {threat}, the odds of a sharp move ({threat_p} within {week} sessions) are above the usual|Threat sits at {threat}, where {threat_p} of past bars led to a sharp move within {week} sessions]"
+                    "[ for {it}|, so expect a bigger swing in {it}|; size positions for a wider swing|].",
+                )
+            )
+        if self._leaning("Bullish"):
+            items.append(
+                self.say(
+                    "risk-case",
+                    "[The bear case|What would hurt]: evidence that {down}[|, which this tape has not shown yet].",
+                )
+            )
         if not items:
             items.append(
-                "No single level or event stands out; the risk is a shift in the broad tape."
+                self.say(
+                    "risk-none",
+                    "[No single level or event stands out; the risk is a shift in the broad tape|Nothing specific looms; the risk for {it} is a turn in {drivers}].",
+                )
             )
         return tuple(items)
 
+    def _leaning(self, label: str) -> bool:
+        return not self.sheet.stale and self.label in (label, "Neutral")
+
     def opportunities(self) -> tuple[str, ...]:
-        f = self.f
         items = []
+        if self.sheet.stale:
+            return (
+                self.say(
+                    "opp-stale",
+                    "[None we can vouch for until the feed is back|Fresh data first; no setup is read from a stopped feed].",
+                ),
+            )
         if self.resistance is not None:
             items.append(
-                self.pick(
+                self.say(
                     "opp-res",
-                    f"A close through {f.price('resistance.1.high')} would confirm buyers are in charge.",
-                    f"Clearing {f.price('resistance.1.high')} on a close is the bullish trigger.",
+                    "[A close through {res1_high}|Clearing {res1_high} on a close|A daily close above {res1_high}|A push through {res1_high}] "
+                    "[would confirm buyers are in charge[ of {it}|]|is the bullish trigger[ for {it}|]|is the long signal for {it}|would put {it} back on the front foot]"
+                    + (
+                        "[, with {res2} the first target|, aiming at {res2}]"
+                        if "res2" in self.values
+                        else ""
+                    )
+                    + ".",
                 )
             )
         if self.support is not None:
             items.append(
-                self.pick(
+                self.say(
                     "opp-sup",
-                    f"Pullbacks that hold {f.price('support.1.low')} offer a defined-risk entry.",
-                    f"Dips toward {f.price('support.1.price')} give a level to lean on, with a stop below {f.price('support.1.low')}.",
+                    "[Pullbacks that hold {sup1_low} [offer|give]|Dips toward {sup1} [offer|give]|A test of {sup1_zone} that holds [offers|gives]|A retreat into {sup1_zone} [offers|gives]] "
+                    "[a defined-risk entry|a level to lean on|a place to buy {it}|the cleaner long]"
+                    "[, with a stop below {sup1_low}|, risk defined under {sup1_low}|; the stop goes under {sup1_low}|].",
+                )
+            )
+        if self._leaning("Bearish"):
+            items.append(
+                self.say(
+                    "opp-case",
+                    "[The bull case|What would help]: evidence that {up}[|, which would turn the tape].",
                 )
             )
         if not items:
-            items.append("Without mapped levels nearby, patience is the position.")
+            items.append(
+                self.say(
+                    "opp-none",
+                    "[Without mapped levels nearby, patience is the position|No level to lean on yet for {it}; wait for one].",
+                )
+            )
         return tuple(items)
 
     def take(self) -> str:
         sheet = self.sheet
-        conviction = next(s for s in sheet.scores if s.name == "Conviction")
         if sheet.stale:
-            return (
-                f"No call on stale data. Refresh the {sheet.symbol} feed before acting; until then "
-                f"the levels above are history, not a plan."
+            return self.say(
+                "take-stale",
+                "No call on stale data. [Refresh the {symbol} feed before acting|Get a live {symbol} price first]; "
+                "[until then the levels above are history, not a plan|the map above is dated until then].",
+                symbol=sheet.symbol,
             )
-        label, angle = self.label, self.angle()
         lean = {
-            "Bullish": "leans long",
-            "Bearish": "leans short",
-            "Neutral": "has no edge either way",
-        }[label]
-        body = self.pick(
-            f"take-{label}-{angle}",
-            f"The tape {lean}, with {conviction.label.lower()} conviction.",
-            f"Net: the signals {lean}; conviction is {conviction.label.lower()}.",
-            f"Our read {lean} ({conviction.label.lower()} conviction).",
+            "Bullish": "[leans long|tilts bullish|favours the upside]",
+            "Bearish": "[leans short|tilts bearish|favours the downside]",
+            "Neutral": "[has no edge either way|sits on the fence|gives no edge]",
+        }[self.label]
+        body = self.say(
+            f"take-{self.label}-{self.angle()}",
+            "[The tape for {it} " + lean + ", with {conviction} conviction"
+            "|Net: the evidence on {it} " + lean + "; conviction is {conviction}"
+            "|Our read on {it} " + lean + " ({conviction} conviction)]"
+            "[|, and the Pulse of {pulse} says as much|; Pulse {pulse}].",
         )
         if self.support is not None and self.resistance is not None:
-            body += " " + self.pick(
-                "take-levels",
-                f"Let {self.f.price('support.1.low')} and {self.f.price('resistance.1.high')} decide; trade the break, not the middle.",
-                f"The map is simple: above {self.f.price('resistance.1.high')} the case improves, below {self.f.price('support.1.low')} it fails.",
+            body += " " + self.say(
+                f"take-levels-{self.angle()}", _PLAYS[self.sheet.regime or "range"]
             )
         return body
 
@@ -528,13 +960,27 @@ class _Writer:
                     tags.append(tag)
         return tuple(tags)
 
-    def scores(self) -> tuple[ScoreBadge, ...]:
-        return tuple(ScoreBadge(**s.model_dump(exclude={"components"})) for s in self.sheet.scores)
+    def badges(self) -> tuple[ScoreBadge, ...]:
+        return tuple(_badge(s) for s in self.sheet.scores)
 
 
-def _headline(name: str) -> str:
-    """Return a name in headline case: 'the Russell 2000' -> 'The Russell 2000'."""
-    return " ".join(word if word[0].isupper() else word.capitalize() for word in name.split())
+_PLAYS: Final = {
+    "trend up": "[Stay with {it} while {sup1_low} holds|The trend is the friend until {sup1_low} gives|Buy dips above {sup1_low} and respect the trend]"
+    "[, with {res1_high} the next hurdle|; {res1_high} is the hurdle|; a close over {res1_high} adds to the case].",
+    "trend down": "[Respect the downtrend until {res1_high} is retaken|Rallies into {res1_high} are for selling until a close above it|Stay defensive on {it} below {res1_high}]"
+    "[, with {sup1_low} the next floor|; {sup1_low} is where the next test comes|; a close under {sup1_low} extends the slide].",
+    "range": "[Fade the edges of {it}: buy near {sup1_low}, sell near {res1_high}|In {it}, buy near {sup1_low} and sell near {res1_high}|Between {sup1_low} and {res1_high} there is no trade in {it}, only noise|The map for {it}: above {res1_high} the case improves, below {sup1_low} it fails]"
+    "[, until a close settles the range|; a close beyond either edge changes the plan|].",
+    "squeeze": "[Let {sup1_low} and {res1_high} decide[; trade the break, not the middle|, not the noise between]|{res1_high} up top, {sup1_low} below: the first close beyond either is the signal for {it}]"
+    "[, and a squeeze rarely ends quietly|; set alerts at both|].",
+    "breakout": "[The break needs to hold: {sup1_low} is the line it must not lose|Follow-through above {res1_high} confirms the breakout in {it}|A slip back under {sup1_low} would make this a false break]"
+    "[, with {res1_high} the next test|; until then, give it room|].",
+}
+"""The closing play of a Take, by regime: the levels that decide it."""
+
+
+def _badge(score: ScoreFact) -> ScoreBadge:
+    return ScoreBadge(**score.model_dump(exclude={"components"}))
 
 
 def _event_tag(event: str) -> str:
@@ -573,7 +1019,7 @@ def write_article(sheet: FactSheet, published: dt.datetime) -> Article:
         category=sheet.category,
         tags=w.tags(),
         sentiment=w.label,  # type: ignore[arg-type]
-        scores=w.scores(),
+        scores=w.badges(),
         summary=w.summary(),
         body=tuple(body),
         watch=watch,
