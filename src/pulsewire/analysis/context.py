@@ -16,7 +16,7 @@ comparison instead of lending its old price to every later date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
@@ -344,6 +344,7 @@ def correlations(
     *,
     related: Mapping[str, tuple[str, ...]] = RELATED,
     benchmark: str = BENCHMARK,
+    symbols: Sequence[str] | None = None,
 ) -> Correlations:
     """Return the rolling correlations of each symbol with its related symbols and the benchmark.
 
@@ -357,6 +358,9 @@ def correlations(
         Related symbols of each symbol; those absent from `panel` are left out.
     benchmark
         Paired with every other symbol too, when it is in `panel`.
+    symbols
+        The symbols whose pairs to compute, in this order (default: all of `panel`);
+        each pair's values do not depend on the others.
 
     Returns
     -------
@@ -364,9 +368,11 @@ def correlations(
         One pair (symbol, other) per symbol and each of its related symbols, then the
         benchmark unless related already; values on the panel's rows.
     """
+    chosen = panel.symbols if symbols is None else tuple(symbols)
+    peers = _peers(panel, related)
     pairs: list[tuple[str, str]] = []
-    for symbol, columns in zip(panel.symbols, _peers(panel, related), strict=True):
-        others = [panel.symbols[c] for c in columns]
+    for symbol in chosen:
+        others = [panel.symbols[c] for c in peers[panel.column(symbol)]]
         if benchmark in panel.symbols and benchmark not in {symbol, *others}:
             others.append(benchmark)
         pairs += [(symbol, other) for other in others]

@@ -41,17 +41,16 @@ def build_sheets(
     """Return the FactSheet of each symbol at the close of `as_of`, news up to that evening."""
     now = evening(as_of)
     window = news_window(news, now)
-    pairs = correlations(universe.panel, CORRELATION_BARS)
+    # Only these symbols' pairs, up to `as_of`: each pair's values are causal and its own.
+    pairs = correlations(universe.panel.until(as_of), CORRELATION_BARS, symbols=symbols)
+    related: dict[str, list[tuple[str, int]]] = {}
+    for index, (first, other) in enumerate(pairs.pairs):
+        related.setdefault(first, []).append((other, index))
     dates = universe.panel.dates
     sheets = []
     for symbol in symbols:
         analysis = universe.snapshot(symbol, as_of, now)
         row = int(np.searchsorted(dates, np.datetime64(analysis.as_of, "D")))
-        related = {
-            other: float(pairs.values[row, index])
-            for index, (first, other) in enumerate(pairs.pairs)
-            if first == symbol
-        }
         sheets.append(
             build_factsheet(
                 analysis,
@@ -59,7 +58,10 @@ def build_sheets(
                 as_of,
                 events,
                 select_news(window, symbol, now),
-                related,
+                {
+                    other: float(pairs.values[row, index])
+                    for other, index in related.get(symbol, ())
+                },
             )
         )
         if on_sheet is not None:
