@@ -316,7 +316,7 @@ class _Writer:
             "|{r1} on the day: {it} ended at {close}]"
         )
         meaning = {
-            "big": "[, a sign that {mood}|: {mood}|; read: {mood}]",
+            "big": "[, a sign that {mood}|; read: {mood}|, and the message is that {mood}]",
             "large": "[, a hint that {mood}|, as if {mood}]",
             "small": "[, a small move by {its} own standards|, well inside {its} usual daily swing]",
         }.get(self.size(), "")
@@ -682,7 +682,7 @@ class _Writer:
         trigger = {
             "overbought": "[; a drop back under {rsi_high} would cool it|; watch for it to roll back under {rsi_high}]",
             "oversold": "[; a climb back over {rsi_low} would mark relief|; watch for a turn back above {rsi_low}]",
-            "mid-range": "[; {rsi_high} would mark it stretched, {rsi_low} washed out|; room both ways before {rsi_high} or {rsi_low}|; {it} can run either way before {rsi_high} or {rsi_low}]",
+            "mid-range": "[; {rsi_high} would mark it stretched, {rsi_low} washed out|; room both ways before {rsi_high} or {rsi_low}|; there is room either way before {rsi_high} or {rsi_low}]",
         }[self.rsi_zone()]
         trend = (
             "[ADX {adx}, a trend in force|ADX {adx}: trend strength is there]"
@@ -699,7 +699,9 @@ class _Writer:
         )
 
     def _volume_line(self) -> str:
-        ratio, up = self.f.value("volume_ratio_20"), self.f.value("return_1") > 0
+        # Words follow the figure as printed (one decimal), so "1.5x" never reads "ordinary".
+        ratio = round(self.f.value("volume_ratio_20"), 1)
+        up = self.f.value("return_1") > 0
         if ratio >= 1.5:
             read = (
                 "[buyers came in size|real money was behind the bid]"
@@ -709,7 +711,7 @@ class _Writer:
         elif ratio < 0.7:
             read = "[the move came on light turnover|few hands moved the price|thin participation, so read the move lightly]"
         else:
-            read = "[ordinary turnover|nothing unusual in participation|a normal day's business]"
+            read = "[ordinary turnover|nothing unusual|a normal day's business]"
         return self.say(
             "watch-volume",
             "[Volume|Turnover|Participation][ in {it}|]: {volume} [its|the] {volume_window}-day [mean|average][; |, ]"
@@ -761,11 +763,11 @@ class _Writer:
             items.append(
                 self.say(
                     f"event-{index}",
-                    "[{event}: {when}, in {days} days|{event}, {when} ({days} days out)|{when}, in {days} days: {event}]"
+                    "[{event} on {when}, in {days}|{event}, {when} ({days} out)|{when}, in {days}: {event}]"
                     "[: {channel}|; why it matters: {channel}|; {channel}]" + link + ".",
                     event=event.event,
                     when=show_date(event.date),
-                    days=self.f.num(f"event.{index}.days"),
+                    days=f"{self.f.num(f'event.{index}.days')} day{'s' if event.days_ahead != 1 else ''}",
                     channel=channel,
                 )
             )
@@ -852,7 +854,7 @@ class _Writer:
             items.append(
                 self.say(
                     "risk-case",
-                    "[The bear case|What would hurt]: evidence that {down}[|, which this tape has not shown yet].",
+                    "[The bear case|What would hurt]: evidence that {down}[|, which would turn the tape].",
                 )
             )
         if not items:

@@ -233,7 +233,7 @@ EVENT_CHANNELS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         ),
         "inflation": (
             "inflation data feed straight into rate expectations",
-            "a hot price print would push cuts further out",
+            "a hot price print would push rate expectations up",
             "prices are what the Fed is watching",
         ),
         "fed": (
