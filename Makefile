@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := .demo/pulsewire.duckdb
 SHARED ?= ../shared/data
 
-.PHONY: demo test bench lint bundle calibration scorecard clean
+.PHONY: demo test bench lint bundle calibration scorecard golden clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ demo: $(VENV)/.run
 
 test: $(VENV)/.dev
 	$(BIN)/pytest -q
+
+# Rewrite the golden articles and FactSheets after a meant change; review the diff.
+golden: $(VENV)/.dev
+	PULSEWIRE_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/writer/test_golden.py
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py --shared $(SHARED) --out BENCHMARKS.md

@@ -288,19 +288,19 @@ class _Writer:
         if _plural(head):
             verb = _bare(verb)
         tails = {
-            "breakout": "[Out of Its Box|Through the Channel|as the Range Breaks|and Leaves the Range Behind]",
-            "squeeze": "[as the Bands Pinch|Inside a Tight Squeeze|With Volatility Coiled|as Its Bands Narrow]",
+            "breakout": "[ Out of the Box| Through the Channel| as the Range Breaks|, Leaving the Range Behind]",
+            "squeeze": " [as the Bands Pinch|Inside a Tight Squeeze|With Volatility Coiled|as Bollinger Bands Narrow]",
             "trend": (
-                "[With the Uptrend Intact|Riding Its Trend|as Buyers Keep Control|in a Tape Buyers Own]"
+                " [With the Uptrend Intact|Riding the Trend|as Buyers Keep Control|in a Tape Buyers Own]"
                 if self.sheet.regime == "trend up"
-                else "[Inside a Downtrend|as Sellers Keep the Upper Hand|With the Trend Still Down|as the Downtrend Holds]"
+                else " [Inside a Downtrend|as Sellers Keep the Upper Hand|With the Trend Still Down|as the Downtrend Holds]"
             ),
-            "range": "[Inside Its Range|Without a Trend|in a Sideways Tape|Between the Lines]",
+            "range": " [Inside the Range|Without a Trend|in a Sideways Tape|Between the Lines]",
         }
         tail = tails[angle]
         if angle == "range" and self.resistance is not None and self.support is not None:
-            tail = "[Between {sup1} and {res1}|With {res1} Overhead|Above Support at {sup1}|Toward {res1}|Off {sup1}]"
-        return self.voice.say("title", f"{{head}} {verb} {tail}", head=head, **self.values)
+            tail = " [Between {sup1} and {res1}|With {res1} Overhead|Above Support at {sup1}|Toward {res1}|Off {sup1}]"
+        return self.voice.say("title", f"{{head}} {verb}{tail}", head=head, **self.values)
 
     def dek(self) -> str:
         if self.sheet.stale:
