@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from pydantic import ValidationError
 from rich.console import Console
 
 from pulsewire.article.model import Article, RelatedRef, ScoreBadge, SourceRef
@@ -502,3 +503,24 @@ def test_committed_schema_is_the_generated_one() -> None:
 def test_schema_requires_every_field_but_the_version() -> None:
     schema = article_schema()
     assert set(schema["required"]) == set(Article.model_fields) - {"schema_version"}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("published", dt.datetime(2026, 2, 2, 23, 59)),  # naive: whose evening?
+        ("reading_minutes", 0),
+        ("take", ""),
+    ],
+)
+def test_an_article_refuses_a_value_readers_cannot_trust(
+    hostile: Article, field: str, value: object
+) -> None:
+    with pytest.raises(ValidationError, match=field):
+        Article.model_validate({**hostile.model_dump(), field: value})
+
+
+def test_a_score_badge_refuses_a_value_that_is_not_a_number(hostile: Article) -> None:
+    badge = hostile.scores[0].model_dump()
+    with pytest.raises(ValidationError, match="value"):
+        ScoreBadge.model_validate({**badge, "value": float("nan")})

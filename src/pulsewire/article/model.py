@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final, Literal
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field, FiniteFloat, PositiveInt
 
 from pulsewire._frozen import Frozen
 
@@ -16,7 +16,7 @@ class ScoreBadge(Frozen):
     """One score as the badge shows it, with its one-line explanation."""
 
     name: Literal["Pulse", "Conviction", "Risk", "Threat"]
-    value: float
+    value: FiniteFloat
     label: str
     display: str = Field(description="'54/100', 'Medium', '3/5'.")
     explanation: str
@@ -29,7 +29,7 @@ class SourceRef(Frozen):
     snippet: str
     domain: str
     url: str
-    published: dt.datetime
+    published: AwareDatetime
 
 
 class RelatedRef(Frozen):
@@ -47,7 +47,7 @@ class Article(Frozen):
     schema_version: Literal[1] = SCHEMA_VERSION
     slug: str = Field(description="'iwm-2026-02-02': unique within an edition.")
     symbol: str
-    title: str
+    title: str = Field(min_length=1)
     dek: str
     category: str
     tags: tuple[str, ...]
@@ -59,10 +59,10 @@ class Article(Frozen):
     catalysts: tuple[str, ...]
     risks: tuple[str, ...]
     opportunities: tuple[str, ...]
-    take: str
+    take: str = Field(min_length=1)
     sources: tuple[SourceRef, ...]
     related: tuple[RelatedRef, ...]
-    reading_minutes: int
-    published: dt.datetime = Field(description="When the article was written (UTC).")
+    reading_minutes: PositiveInt
+    published: AwareDatetime = Field(description="When the article was written (UTC).")
     data_as_of: dt.date = Field(description="The date of the last bar the article uses.")
     stale: bool = Field(description="The data stopped before the date asked for.")
