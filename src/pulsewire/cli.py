@@ -35,7 +35,7 @@ from pulsewire.errors import PulsewireError
 from pulsewire.facts.edition import build_sheets
 from pulsewire.facts.sheet import FactSheet
 from pulsewire.ingest import IngestReport, ingest
-from pulsewire.model import CalendarEvent, Outlier, Panel
+from pulsewire.model import Outlier, Panel
 from pulsewire.scores import report
 from pulsewire.scores.board import ScoreBoard
 from pulsewire.scores.scorecard import (
@@ -368,9 +368,8 @@ def _sheets(
     """Return the FactSheets of `symbols` (all stored) at `asof` (the last stored date)."""
     universe, board = _scored_universe(db)
     with Store.open(db or default_db(), read_only=True) as store:
-        calendar = store.table("calendar_events")
+        events = store.events()
         news = store.table("news")
-    events = [CalendarEvent(**row) for row in calendar.iter_rows(named=True)]
     day = asof.date() if asof is not None else as_date(universe.panel.dates[-1])
     chosen = symbols or list(universe.panel.symbols)
     if progress is None:

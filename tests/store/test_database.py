@@ -78,3 +78,14 @@ def test_newer_file_replaces_bars_with_the_same_dates(
         ingest([str(path)], store, NOW)
         assert store.counts().bars == before.bars
         assert store.last_bars("IWM", 1)["close"][0] == float(last[4])
+
+
+def test_calendar_events_come_back_as_releases_in_date_order(bundled_store_file: Path) -> None:
+    with Store.open(bundled_store_file, read_only=True) as store:
+        events, rows = store.events(), store.table("calendar_events")
+        high = store.event_dates()
+    assert len(events) == rows.height
+    assert [e.date for e in events] == sorted(e.date for e in events)
+    assert sorted({e.date for e in events if e.importance == "high"}) == high
+    cpi = [e for e in events if e.event.startswith("CPI") and e.date.year == 2026]
+    assert cpi and all(e.importance == "high" for e in cpi)

@@ -10,7 +10,7 @@ import pytest
 from pulsewire.analysis.snapshot import UniverseAnalysis
 from pulsewire.facts.edition import build_sheets, evening
 from pulsewire.facts.sheet import FactSheet
-from pulsewire.model import CalendarEvent, Panel
+from pulsewire.model import Panel
 from pulsewire.scores.board import ScoreBoard
 from pulsewire.store import Store
 from pulsewire.writer.edition import Edition, write_edition
@@ -39,9 +39,7 @@ class Desk:
     def __init__(self, path: Path) -> None:
         with Store.open(path, read_only=True) as store:
             self.panel = Panel.from_bars(store.bars())
-            self.events = [
-                CalendarEvent(**row) for row in store.table("calendar_events").iter_rows(named=True)
-            ]
+            self.events = store.events()
             self.news = store.table("news")
             event_dates = store.event_dates()
         self.universe = UniverseAnalysis.compute(self.panel)

@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 
 from pulsewire.errors import StoreBusyError, StoreError
-from pulsewire.model import Batch
+from pulsewire.model import Batch, CalendarEvent
 
 _LOCK_HOLDER = re.compile(r"PID (\d+)")
 
@@ -318,6 +318,10 @@ class Store:
             {"importance": importance},
         ).fetchall()
         return [row[0] for row in rows]
+
+    def events(self) -> list[CalendarEvent]:
+        """Return every release of the calendar, in date order."""
+        return [CalendarEvent(**row) for row in self.table("calendar_events").iter_rows(named=True)]
 
     def table(self, name: str) -> pl.DataFrame:
         """Return a whole table in a stable order (for audits and tests)."""
