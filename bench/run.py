@@ -31,6 +31,8 @@ import polars as pl
 from rich.console import Console
 from rich.progress import Progress
 
+from articles import article_section, measure_articles
+from articles import goal_lines as article_goal_lines
 from indicators import Universe, indicator_section, measure_indicators
 from indicators import goal_lines as indicator_goal_lines
 from pulsewire.ingest import IngestReport, ingest
@@ -556,13 +558,20 @@ def main() -> None:
         indicators = measure_indicators(progress)
         progress.console.print("scores over a universe")
         scores = score_section()
+        progress.console.print("articles end to end")
+        articles = measure_articles()
     seconds = time.perf_counter() - start
     report = render(
         command, seconds, csv, csv_report, bundled, bundle_report, reingests, reads, indicators
     )
-    args.out.write_text(report + "\n\n" + "\n".join(scores))
+    args.out.write_text(report + "\n\n" + "\n".join([*scores, *article_section(articles)]))
     console.print(f"wrote {args.out}")
-    for line in (*goal_lines(csv), *goal_lines(bundled), *indicator_goal_lines(indicators)):
+    for line in (
+        *goal_lines(csv),
+        *goal_lines(bundled),
+        *indicator_goal_lines(indicators),
+        *article_goal_lines(articles),
+    ):
         if line:
             console.print(line.replace("**", ""), markup=False)
 

@@ -18,10 +18,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from indicators import synthetic_panel
-from pulsewire.analysis.context import relative_strength
-from pulsewire.analysis.indicators import compute_indicators
-from pulsewire.analysis.regime import classify_regimes
+from articles import market_panel
 from pulsewire.analysis.snapshot import UniverseAnalysis
 from pulsewire.model import Panel
 from pulsewire.scores import conviction, pulse, pulse_contributions, pulse_inputs, pulse_score
@@ -53,16 +50,8 @@ def _event_dates() -> list[dt.date]:
     return dates
 
 
-def _universe(panel: Panel) -> UniverseAnalysis:
-    indicators = compute_indicators(panel)
-    # The synthetic universe has no SPY: its first symbol stands in as the benchmark.
-    benchmark = "SPY" if "SPY" in panel.symbols else panel.symbols[0]
-    strength = {"vs_spy_20": relative_strength(panel, 20, benchmark=benchmark).vs_benchmark}
-    return UniverseAnalysis(panel, indicators, classify_regimes(panel, indicators), strength)
-
-
 def _rows(name: str, panel: Panel, events: list[dt.date]) -> list[str]:
-    universe = _universe(panel)
+    universe = UniverseAnalysis.compute(panel)
     indicators, strength = universe.indicators, universe.strength["vs_spy_20"]
     inputs = pulse_inputs(indicators, strength)
     contributions = pulse_contributions(inputs)
@@ -107,7 +96,7 @@ def _rows(name: str, panel: Panel, events: list[dt.date]) -> list[str]:
 
 def score_section() -> list[str]:
     """Return the Markdown section of the scores benchmark."""
-    synthetic = synthetic_panel()
+    synthetic = market_panel()
     events = _event_dates()
     return [
         "## 6. Scores over a universe",
