@@ -313,7 +313,7 @@ class _Writer:
             "[A {r1} [day|session] [leaves|puts] {it} at {close}"
             "|{it} closed at {close}, {r1} on the day"
             "|At {close} ({r1}), {it} [ends|closes out] the session"
-            "|{r1} on the day: {it} ended at {close}]"
+            "|{r1} on the day left {it} at {close}]"
         )
         meaning = {
             "big": "[, a sign that {mood}|; read: {mood}|, and the message is that {mood}]",
@@ -321,7 +321,7 @@ class _Writer:
             "small": "[, a small move by {its} own standards|, well inside {its} usual daily swing]",
         }.get(self.size(), "")
         mood = self.values["up" if self.f.value("return_1") > 0 else "down"]
-        tail = "[; Pulse reads {pulse} ({label})|; Pulse: {pulse}, {label}|, with Pulse at {pulse} ({label})|, and Pulse [stands at|prints] {pulse}, {label}]."
+        tail = "[; Pulse reads {pulse} ({label})|; Pulse sits at {pulse}, {label}|, with Pulse at {pulse} ({label})|, and Pulse [stands at|prints] {pulse}, {label}]."
         return self.say("dek", lead + meaning + tail, mood=mood)
 
     def summary(self) -> str:
