@@ -17,13 +17,16 @@ from typing import Final, Literal
 
 from pulsewire.article.model import Article, ScoreBadge, SourceRef
 from pulsewire.facts.format import show, show_date
-from pulsewire.facts.sheet import FactSheet, HistoryFact, LevelFact, ScoreFact
+from pulsewire.facts.sheet import Fact, FactSheet, HistoryFact, LevelFact, ScoreFact
 from pulsewire.writer.lexicon import EVENT_CHANNELS, character, event_kind
 from pulsewire.writer.voice import Voice
 
 WORDS_PER_MINUTE: Final = 200
 UNPRICED: Final = frozenset({"VIX"})
 """Symbols quoted in points, not dollars."""
+
+_ZERO_PERCENT: Final = show(Fact(value=0, unit="percent", source="definition"))
+"""A percent too small to print: '0.0%' reads as "at", never as a distance."""
 
 TRADING_DAYS: Final = 252
 """Annualisation of daily volatility, to size a day's move against its usual swing."""
@@ -212,6 +215,8 @@ class _Writer:
         drawdown = self.f.value("drawdown_252")
         if drawdown == 0:
             return "[, and the close is a fresh {year_weeks}-week high|; this close sets a {year_weeks}-week high]"
+        if self.values["drawdown"] == _ZERO_PERCENT:
+            return "[, a hair under {its} {year_weeks}-week high of {high252}|, within a whisker of the {year_weeks}-week high at {high252}]"
         if drawdown > -0.02:
             return "[, leaving {it} {drawdown} shy of {its} {year_weeks}-week high|, within {drawdown} of the {year_weeks}-week high at {high252}]"
         return ""
@@ -227,7 +232,8 @@ class _Writer:
     def size(self) -> Literal["big", "large", "normal", "small", "unknown"]:
         """How the day's move compares with the symbol's own daily swing."""
         sigma = self.sigma
-        if sigma is None:
+        if sigma is None or self.sheet.stale:
+            # A stopped feed's last "move" may be a repeated bar: its size says nothing.
             return "unknown"
         magnitude = abs(sigma)
         if magnitude >= 2:
@@ -335,7 +341,11 @@ class _Writer:
                     "[: {threat_p} of past bars at this level [saw|were followed by] a sharp move within {week} sessions"
                     "| ({threat_p} odds of a sharp move within {week} sessions, on past form)]"
                 )
-        parts += "[; regime: {regime}|; {it} {is} in a {regime} regime|; the regime reads {regime}|, in a {regime} regime]."
+        parts += (
+            "[; no regime call from a stopped feed|; the regime is not called on stale data]."
+            if self.sheet.stale
+            else "[; regime: {regime}|; {it} {is} in a {regime} regime|; the regime reads {regime}|, in a {regime} regime]."
+        )
         return self.say("summary", parts)
 
     def stale_paragraph(self) -> str:
@@ -359,6 +369,11 @@ class _Writer:
         }.get(self.size(), "")
         parts = [
             self.say(
+                "move-open-stale",
+                "[The last close on record, from {date}, is {close}|{name} last printed {close} on {date}], {r1} on that session.",
+            )
+            if self.sheet.stale
+            else self.say(
                 "move-open",
                 "[{name} ended at {close}, {r1} on the [session|day]"
                 "|The close: {close}, a {r1} move [on the day|from the prior close]"
@@ -602,9 +617,9 @@ class _Writer:
         short = "res" if above else "sup"
         has_next = self.f.has(f"{level.side}.2.price")
         head = (
-            "[Resistance|Overhead supply|The ceiling|First resistance] [at|sits at|comes in at] {zone} ({away} above)"
+            "[Resistance|Overhead supply|The ceiling|First resistance] [at|sits at|comes in at] {zone} ({away})"
             if above
-            else "[Support|The floor|First support|Demand] [at|sits at|comes in at] {zone} ({away} below)"
+            else "[Support|The floor|First support|Demand] [at|sits at|comes in at] {zone} ({away})"
         )
         flipped = (
             "[, a former floor|, once support]"
@@ -633,7 +648,11 @@ class _Writer:
             f"watch-{level.side}",
             head + history + target + ".",
             zone=self.values[f"{short}1_zone"],
-            away=self.values[f"{short}1_away"],
+            away=(
+                "at the close"
+                if self.values[f"{short}1_away"] == _ZERO_PERCENT
+                else f"{self.values[f'{short}1_away']} {'above' if above else 'below'}"
+            ),
             touches=self.f.touches(f"{key}.touches"),
             times={1: "once", 2: "twice"}.get(
                 int(touches), f"{self.f.num(f'{key}.touches')} times"
@@ -947,7 +966,7 @@ class _Writer:
     def tags(self) -> tuple[str, ...]:
         sheet = self.sheet
         tags = [sheet.symbol.lower(), sheet.asset_class.replace(" ", "-"), self.label.lower()]
-        if sheet.regime:
+        if sheet.regime and not sheet.stale:
             tags.append(sheet.regime.replace(" ", "-"))
         if sheet.stale:
             tags.append("stale-data")
