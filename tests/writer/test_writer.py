@@ -108,6 +108,13 @@ def test_a_frozen_feed_gets_a_stale_article_and_no_calm_story(desk: Desk) -> Non
     sheets = build_sheets(universe, board, day, ("IWM",), desk.events, desk.news)
     article = write_edition(sheets, evening(day)).articles[0]
     assert article.stale and sheets[0].stale
+    # The copies are not data: the sheet is read at the bar they repeat, so its scores
+    # are the real ones of that close, not a compression the copies would fake.
+    repeated = dt.date(2026, 8, 14)
+    assert sheets[0].data_as_of == repeated and article.data_as_of == repeated
+    real = desk.board.at("IWM", repeated)
+    threat = next(b for b in article.scores if b.name == "Threat")
+    assert real.threat is not None and threat.value == real.threat.value
     # Our own words: quoted headlines are other people's.
     text = re.sub(r"“[^”]*”", "", " ".join(_sentences(article))).lower()
     assert "stale" in text and "repeats" in text

@@ -6,6 +6,7 @@ The analysis and scores are computed once for the universe (`UniverseAnalysis`,
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 
@@ -13,11 +14,11 @@ import numpy as np
 import polars as pl
 
 from pulsewire.analysis.context import correlations
-from pulsewire.analysis.snapshot import UniverseAnalysis
+from pulsewire.analysis.snapshot import SymbolAnalysis, UniverseAnalysis
 from pulsewire.facts.build import build_factsheet
 from pulsewire.facts.news import news_window, select_news
 from pulsewire.facts.sheet import FactSheet
-from pulsewire.model import CalendarEvent
+from pulsewire.model import CalendarEvent, Stale
 from pulsewire.scores.board import ScoreBoard
 
 CORRELATION_BARS = 60
@@ -27,6 +28,23 @@ CORRELATION_BARS = 60
 def evening(day: dt.date) -> dt.datetime:
     """Return the moment an edition of `day` is written: after every close of the day."""
     return dt.datetime.combine(day, dt.time(23, 59), tzinfo=dt.UTC)
+
+
+def _trusted_snapshot(
+    universe: UniverseAnalysis, symbol: str, as_of: dt.date, now: dt.datetime
+) -> SymbolAnalysis:
+    """Return the snapshot of `symbol` at its last bar that is data, not a repeat.
+
+    A frozen feed repeats one bar: those copies would read as a calm, compressed market
+    (the reference article's "flatlined" mistake). The sheet is read at the bar they
+    repeat, and keeps the finding that says so.
+    """
+    analysis = universe.snapshot(symbol, as_of, now)
+    frozen = [f for f in analysis.findings if isinstance(f, Stale) and f.since < analysis.as_of]
+    if not frozen:
+        return analysis
+    trusted = universe.snapshot(symbol, frozen[0].since, now)
+    return dataclasses.replace(trusted, findings=analysis.findings)
 
 
 def build_sheets(
@@ -49,12 +67,12 @@ def build_sheets(
     dates = universe.panel.dates
     sheets = []
     for symbol in symbols:
-        analysis = universe.snapshot(symbol, as_of, now)
+        analysis = _trusted_snapshot(universe, symbol, as_of, now)
         row = int(np.searchsorted(dates, np.datetime64(analysis.as_of, "D")))
         sheets.append(
             build_factsheet(
                 analysis,
-                board.at(symbol, as_of),
+                board.at(symbol, analysis.as_of),
                 as_of,
                 events,
                 select_news(window, symbol, now),
