@@ -8,9 +8,11 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from pulsewire.analysis.context import RELATED
 from pulsewire.analysis.snapshot import UniverseAnalysis
 from pulsewire.article.model import Article
 from pulsewire.facts.edition import build_sheets, evening
+from pulsewire.facts.sheet import FactSheet
 from pulsewire.model import NAMES, Panel
 from pulsewire.scores.board import ScoreBoard
 from pulsewire.store import Store
@@ -141,3 +143,27 @@ def test_brief_and_write_commands(bundled_store: Path, tmp_path: Path) -> None:
     # Writing an edition again replaces it whole.
     assert sorted(stored["symbol"]) == ["IWM", "SPY"]
     assert calls.filter(pl.col("origin") == "edition").height == 2
+
+
+def _kinship(sheet: FactSheet, other: FactSheet, tags: set[str], theirs: set[str]) -> float:
+    """The kinship rule, pair by pair, as the reference for the matrix version."""
+    correlation = next((r.correlation for r in sheet.related if r.symbol == other.symbol), np.nan)
+    return (
+        3.0 * (other.symbol in RELATED.get(sheet.symbol, ()))
+        + 2.0 * (other.asset_class == sheet.asset_class)
+        + (abs(correlation) if np.isfinite(correlation) else 0.0)
+        + 0.25 * len(tags & theirs)
+    )
+
+
+def test_related_articles_are_the_three_most_kin(editions: dict[dt.date, Edition]) -> None:
+    for day in (dt.date(2020, 3, 16), dt.date(2026, 2, 2)):
+        edition = editions[day]
+        tags = {a.symbol: set(a.tags[1:]) for a in edition.articles}
+        for sheet, article in zip(edition.sheets, edition.articles, strict=True):
+            ranked = sorted(
+                (-_kinship(sheet, other, tags[sheet.symbol], tags[other.symbol]), other.symbol)
+                for other in edition.sheets
+                if other.symbol != sheet.symbol
+            )
+            assert [r.symbol for r in article.related] == [s for _, s in ranked[:3]]

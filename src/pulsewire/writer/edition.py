@@ -7,6 +7,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from pulsewire.analysis.context import RELATED
@@ -16,6 +17,8 @@ from pulsewire.model.call import Call
 from pulsewire.writer.compose import write_article
 
 RELATED_ARTICLES = 3
+_BLOCK = 512
+"""Rows of the kinship matrix computed at once: 512 x 5,000 floats is 20 MB."""
 
 
 @dataclass(frozen=True)
@@ -28,16 +31,45 @@ class Edition:
     articles: tuple[Article, ...]
 
 
-def _kinship(sheet: FactSheet, other: FactSheet, article: Article, theirs: Article) -> float:
-    """How related two articles are: named peers, then asset class, correlation and tags."""
-    correlation = next((r.correlation for r in sheet.related if r.symbol == other.symbol), math.nan)
-    shared = len(set(article.tags[1:]) & set(theirs.tags[1:]))
-    return (
-        3.0 * (other.symbol in RELATED.get(sheet.symbol, ()))
-        + 2.0 * (other.asset_class == sheet.asset_class)
-        + (abs(correlation) if math.isfinite(correlation) else 0.0)
-        + 0.25 * shared
-    )
+def _related(sheets: Sequence[FactSheet], drafts: Sequence[Article]) -> list[list[int]]:
+    """Return, for each article, its `RELATED_ARTICLES` most related others, best first.
+
+    Kinship is named peers 3, same asset class 2, the absolute correlation, and 0.25 per
+    shared tag; ties go to the symbol first in alphabetical order. It is computed as
+    matrices in row blocks, so a 5,000-symbol edition costs seconds, not an hour.
+    """
+    count = len(sheets)
+    order = sorted(range(count), key=lambda i: sheets[i].symbol)
+    column = {sheets[i].symbol: rank for rank, i in enumerate(order)}
+    vocabulary: dict[str, int] = {}
+    tagged = [
+        [vocabulary.setdefault(t, len(vocabulary)) for t in drafts[i].tags[1:]] for i in order
+    ]
+    tags = np.zeros((count, max(len(vocabulary), 1)), dtype=np.float64)
+    for rank, indices in enumerate(tagged):
+        tags[rank, indices] = 1.0
+    classes = np.array([sheets[i].asset_class for i in order])
+    best: list[list[int]] = [[] for _ in range(count)]
+    for start in range(0, count, _BLOCK):
+        rows = range(start, min(start + _BLOCK, count))
+        named = np.zeros((len(rows), count))
+        correlated = np.zeros((len(rows), count))
+        for row, rank in enumerate(rows):
+            sheet = sheets[order[rank]]
+            for peer in RELATED.get(sheet.symbol, ()):
+                if peer in column:
+                    named[row, column[peer]] = 1.0
+            for other in sheet.related:
+                if other.symbol in column and math.isfinite(other.correlation):
+                    correlated[row, column[other.symbol]] = abs(other.correlation)
+        same = (classes[start : start + len(rows), None] == classes[None, :]).astype(np.float64)
+        shared = tags[start : start + len(rows)] @ tags.T
+        kinship = 3.0 * named + 2.0 * same + correlated + 0.25 * shared
+        kinship[np.arange(len(rows)), np.arange(start, start + len(rows))] = -np.inf
+        for row, rank in enumerate(rows):
+            ranked = np.argsort(-kinship[row], kind="stable")[:RELATED_ARTICLES]
+            best[order[rank]] = [order[int(c)] for c in ranked if np.isfinite(kinship[row, c])]
+    return best
 
 
 def _reason(sheet: FactSheet, other: FactSheet) -> str:
@@ -51,21 +83,22 @@ def _reason(sheet: FactSheet, other: FactSheet) -> str:
 def write_edition(sheets: Sequence[FactSheet], published: dt.datetime) -> Edition:
     """Return the edition of `sheets`, each article with its most related others."""
     drafts = [write_article(sheet, published) for sheet in sheets]
-    articles = []
-    for sheet, draft in zip(sheets, drafts, strict=True):
-        ranked = sorted(
-            (
-                (-_kinship(sheet, other, draft, theirs), other.symbol, other, theirs)
-                for other, theirs in zip(sheets, drafts, strict=True)
-                if other.symbol != sheet.symbol
-            ),
-            key=lambda item: (item[0], item[1]),
+    articles = [
+        draft.model_copy(
+            update={
+                "related": tuple(
+                    RelatedRef(
+                        symbol=sheets[o].symbol,
+                        title=drafts[o].title,
+                        slug=drafts[o].slug,
+                        reason=_reason(sheet, sheets[o]),
+                    )
+                    for o in others
+                )
+            }
         )
-        related = tuple(
-            RelatedRef(symbol=o.symbol, title=a.title, slug=a.slug, reason=_reason(sheet, o))
-            for _, _, o, a in ranked[:RELATED_ARTICLES]
-        )
-        articles.append(draft.model_copy(update={"related": related}))
+        for sheet, draft, others in zip(sheets, drafts, _related(sheets, drafts), strict=True)
+    ]
     as_of = sheets[0].as_of if sheets else published.date()
     return Edition(as_of, published, tuple(sheets), tuple(articles))
 
