@@ -249,6 +249,11 @@ class _Writer:
             return "overbought"
         return "oversold" if rsi < self.f.value("threshold.rsi_low") else "mid-range"
 
+    def rsi_lean(self) -> Literal["high", "low", "middle"]:
+        """Which half of the mid-range RSI is in, so "well short of either extreme" is true."""
+        rsi = self.f.value("rsi_14")
+        return "high" if rsi >= 60 else "low" if rsi <= 40 else "middle"
+
     def trending(self) -> bool:
         """Whether ADX reaches the level the regime calls a trend."""
         return self.f.value("adx_14") >= self.f.value("threshold.adx_trend")
@@ -305,7 +310,13 @@ class _Writer:
         }
         tail = tails[angle]
         if angle == "range" and self.resistance is not None and self.support is not None:
-            tail = " [Between {sup1} and {res1}|With {res1} Overhead|Above Support at {sup1}|Toward {res1}|Off {sup1}]"
+            tail = (
+                " [Between {sup1} and {res1}|With {res1} Overhead|Above Support at {sup1}]"
+                if size == "small"
+                else " [Between {sup1} and {res1}|With {res1} Overhead|Toward {res1}|Off {sup1}]"
+                if up
+                else " [Between {sup1} and {res1}|Above Support at {sup1}|Toward {sup1}|Below {res1}]"
+            )
         return self.voice.say("title", f"{{head}} {verb}{tail}", head=head, **self.values)
 
     def dek(self) -> str:
@@ -393,7 +404,7 @@ class _Writer:
         agree = (f.value("return_5") > 0) == (f.value("return_20") > 0)
         span = (
             "[That makes {r5} over {week} sessions and {r20} over {month} for {it}[, the same direction on both clocks|; both clocks agree]"
-            "|Over a week {it} [is|stands] {r5}; over a month, {r20}"
+            "|Over a week {it} [{is}|stand{s}] {r5}; over a month, {r20}"
             "|The week ({r5}) and the month ({r20}) point the same way for {it}"
             "|{it} {has} [put together|strung together] {r5} in {week} sessions and {r20} in {month}"
             "|[Step back|Zoom out] and the picture [for {it} |]holds: {r5} on the week, {r20} on the month]"
@@ -465,27 +476,28 @@ class _Writer:
             )
         else:
             lead = (
-                "[No trend qualifies: ADX {adx} shows "
-                + force
-                + "|The regime is range[ for {it}|], with ADX at {adx}, under the {adx_trend} that marks a trend"
-                "|Call it a range: ADX {adx} and no decisive slope in the {sma50_window}-day[ for {it}|]|{it} {is} not trending: ADX {adx} shows "
-                + force
-                + "]"
-                "[, so we file it under range|; range rules apply|, and ranges reward patience|]."
+                "[No trend qualifies: ADX {adx} shows " + force + "[, so we file {it} under range|]"
+                "|The regime is range[ for {it}|], with ADX at {adx}, under the {adx_trend} that marks a trend"
+                "|Call it a range: ADX {adx} and no decisive slope in the {sma50_window}-day[ for {it}|]"
+                "|{it} {is} not trending: ADX {adx} shows " + force + "[; range rules apply|]]."
             )
         momentum = {
             "overbought": "[RSI ({rsi_window}) is {rsi}, above the {rsi_high} line that marks overbought|momentum is stretched, RSI {rsi} past {rsi_high}|RSI on {it} has pushed to {rsi}, beyond {rsi_high}]",
             "oversold": "[RSI ({rsi_window}) is {rsi}, below the {rsi_low} line that marks oversold|momentum is washed out, RSI {rsi} under {rsi_low}|RSI on {it} has sunk to {rsi}, under {rsi_low}]",
-            "mid-range": "[RSI ({rsi_window}) [is|reads] {rsi}[ on {it}|]|momentum by RSI ({rsi_window}) reads {rsi}|with RSI at {rsi}, momentum on {it} is mid-range|RSI sits at {rsi}]"
-            "[, neither stretched nor washed out|, between {rsi_low} and {rsi_high}|, well short of either extreme|]",
+            "mid-range": "[RSI ({rsi_window}) [is|reads] {rsi}[ on {it}|]|momentum by RSI ({rsi_window}) reads {rsi}|RSI sits at {rsi}]"
+            + {
+                "high": "[, in the upper half and short of {rsi_high}|, leaning toward overbought without reaching {rsi_high}]",
+                "low": "[, in the lower half and above {rsi_low}|, leaning toward oversold without reaching {rsi_low}]",
+                "middle": "[, neither stretched nor washed out|, between {rsi_low} and {rsi_high}|, well short of either extreme|]",
+            }[self.rsi_lean()],
         }[zone]
         volatility = ""
         if f.has("realized_volatility_20", "volatility_percentile") and not sheet.stale:
             calm = f.value("volatility_percentile")
             read = (
-                "[, near the calm end of its range|, low by {its} own standards|]"
+                "[, near the calm end of its range|, low by its own standards|]"
                 if calm < 0.25
-                else "[, toward the wild end of its range|, high by {its} own standards|]"
+                else "[, toward the wild end of its range|, high by its own standards|]"
                 if calm > 0.75
                 else ""
             )
@@ -701,7 +713,11 @@ class _Writer:
         trigger = {
             "overbought": "[; a drop back under {rsi_high} would cool it|; watch for it to roll back under {rsi_high}]",
             "oversold": "[; a climb back over {rsi_low} would mark relief|; watch for a turn back above {rsi_low}]",
-            "mid-range": "[; {rsi_high} would mark it stretched, {rsi_low} washed out|; room both ways before {rsi_high} or {rsi_low}|; there is room either way before {rsi_high} or {rsi_low}]",
+            "mid-range": {
+                "high": "[; a push past {rsi_high} would mark it stretched|; {rsi_high}, the overbought line, is the one to watch]",
+                "low": "[; a slip under {rsi_low} would mark it washed out|; {rsi_low}, the oversold line, is the one to watch]",
+                "middle": "[; {rsi_high} would mark it stretched, {rsi_low} washed out|; room both ways before {rsi_high} or {rsi_low}|; there is room either way before {rsi_high} or {rsi_low}]",
+            }[self.rsi_lean()],
         }[self.rsi_zone()]
         trend = (
             "[ADX {adx}, a trend in force|ADX {adx}: trend strength is there]"
