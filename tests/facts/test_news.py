@@ -17,6 +17,7 @@ from pulsewire.facts.news import (
     SNIPPET_CHARS,
     SYMBOL_TERMS,
     news_window,
+    select_edition_news,
     select_news,
 )
 from pulsewire.model import NEWS_SCHEMA, news_id
@@ -294,6 +295,32 @@ def test_selection_does_not_depend_on_row_order(news: pl.DataFrame) -> None:
 
     for symbol in ("IWM", "GLD", "BTC-USD"):
         assert select_news(shuffled, symbol, EVENING) == select_news(window, symbol, EVENING)
+
+
+@pytest.mark.parametrize(
+    "day",
+    # A busy week, a quiet one, the April 2026 selloff, the last bundled date, no news.
+    [
+        dt.date(2026, 2, 2),
+        dt.date(2025, 10, 10),
+        dt.date(2026, 4, 7),
+        dt.date(2026, 8, 21),
+        dt.date(2025, 4, 7),
+    ],
+)
+@pytest.mark.parametrize("limit", [5, 40])
+def test_edition_selection_equals_each_symbol_selected_alone(
+    news: pl.DataFrame, day: dt.date, limit: int
+) -> None:
+    as_of = dt.datetime.combine(day, dt.time(23, 59), tzinfo=UTC)
+    window = news_window(news, as_of)
+    symbols = [*ASSET_CLASS, "AAPL"]
+
+    edition = select_edition_news(window, symbols, as_of, limit)
+
+    assert list(edition) == symbols
+    for symbol in symbols:
+        assert edition[symbol] == select_news(window, symbol, as_of, limit)
 
 
 def test_window_holds_the_last_days_up_to_as_of(news: pl.DataFrame) -> None:

@@ -1,7 +1,8 @@
 """The FactSheets of one edition: every symbol at one close, sharing one pass of work.
 
 The analysis and scores are computed once for the universe (`UniverseAnalysis`,
-`ScoreBoard`), the news window is cut once, and each symbol then reads its cell.
+`ScoreBoard`), the news of every symbol is selected in one pass over the window, and
+each symbol then reads its cell.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import polars as pl
 from pulsewire.analysis.context import correlations
 from pulsewire.analysis.snapshot import SymbolAnalysis, UniverseAnalysis
 from pulsewire.facts.build import build_factsheet
-from pulsewire.facts.news import news_window, select_news
+from pulsewire.facts.news import news_window, select_edition_news
 from pulsewire.facts.sheet import FactSheet
 from pulsewire.model import CalendarEvent, Stale
 from pulsewire.scores.board import ScoreBoard
@@ -58,7 +59,7 @@ def build_sheets(
 ) -> list[FactSheet]:
     """Return the FactSheet of each symbol at the close of `as_of`, news up to that evening."""
     now = evening(as_of)
-    window = news_window(news, now)
+    headlines = select_edition_news(news_window(news, now), symbols, now)
     # Only these symbols' pairs, up to `as_of`: each pair's values are causal and its own.
     pairs = correlations(universe.panel.until(as_of), CORRELATION_BARS, symbols=symbols)
     related: dict[str, list[tuple[str, int]]] = {}
@@ -75,7 +76,7 @@ def build_sheets(
                 board.at(symbol, analysis.as_of),
                 as_of,
                 events,
-                select_news(window, symbol, now),
+                headlines[symbol],
                 {
                     other: float(pairs.values[row, index])
                     for other, index in related.get(symbol, ())

@@ -2,8 +2,8 @@
 
 Selection runs in two steps so that an edition pays for the text matching once:
 `news_window` keeps the items of the last `days` days and finds in them every term of
-every map, and `select_news` then scores that window for one symbol with a few
-vectorised expressions.
+every map, and `select_edition_news` then scores that window for all the edition's
+symbols in one query (`select_news` for one symbol).
 
 An item is matched against three lists of terms: the symbol's own (`SYMBOL_TERMS`), its
 asset class's (`CLASS_TERMS`, class from `ASSET_CLASS`) and the macro terms that move
@@ -54,6 +54,7 @@ __all__ = [
     "SOURCE_TIERS",
     "SYMBOL_TERMS",
     "news_window",
+    "select_edition_news",
     "select_news",
 ]
 
@@ -530,24 +531,32 @@ def news_window(news: pl.DataFrame, as_of: dt.datetime, days: int = 7) -> pl.Dat
     return window.with_columns(quality.alias("quality"))
 
 
-@functools.lru_cache(maxsize=1024)
-def _relevance(symbol: str) -> tuple[pl.Expr, tuple[str, ...]]:
-    """Return the relevance of an item to `symbol`, and the terms it counts, in order.
+def _profile(symbol: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Return the terms that count for `symbol`: its own, its class's, the macro ones.
 
-    Cached: building the expressions costs more than running them on a window.
+    A term shared by two lists counts in the first. Symbols with one profile (every
+    symbol of no known class) rank the news alike.
     """
     own = SYMBOL_TERMS.get(symbol, ())
     asset_class = ASSET_CLASS.get(symbol)
     shared = CLASS_TERMS[asset_class] if asset_class is not None else ()
     shared = tuple(term for term in shared if term not in own)
     macro = tuple(term for term in MACRO_TERMS if term not in own and term not in shared)
-    weighted = ((SYMBOL_WEIGHT, own), (CLASS_WEIGHT, shared), (MACRO_WEIGHT, macro))
-    relevance = pl.sum_horizontal(
+    return own, shared, macro
+
+
+@functools.lru_cache(maxsize=1024)
+def _relevance(profile: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]) -> pl.Expr:
+    """Return the relevance of an item to the symbols of `profile`.
+
+    Cached: building the expressions costs more than running them on a window.
+    """
+    weights = (SYMBOL_WEIGHT, CLASS_WEIGHT, MACRO_WEIGHT)
+    return pl.sum_horizontal(
         weight * (_count("title_terms", terms) + _count("terms", terms))
-        for weight, terms in weighted
+        for weight, terms in zip(weights, profile, strict=True)
         if terms
     )
-    return relevance, own + shared + macro
 
 
 def _count(column: str, terms: tuple[str, ...]) -> pl.Expr:
@@ -561,20 +570,23 @@ def _similar(words: frozenset[str], kept: Iterable[frozenset[str]]) -> bool:
     )
 
 
-def _distinct(ranked: pl.DataFrame, limit: int) -> list[dict[str, Any]]:
-    """Return the first `limit` rows of `ranked` that repeat no story of an earlier one."""
-    kept: list[dict[str, Any]] = []
+def _distinct(
+    candidates: pl.DataFrame, rows: list[int], scores: list[float], limit: int
+) -> list[tuple[dict[str, Any], float]]:
+    """Return the first `limit` `rows` of `candidates`, with scores, new to the stories kept."""
+    kept: list[tuple[dict[str, Any], float]] = []
     seen: list[frozenset[str]] = []
     # A slice at a time: converting every candidate row to Python would cost more.
     chunk = 4 * limit + 4
-    for offset in range(0, ranked.height, chunk):
-        for row in ranked.slice(offset, chunk).iter_rows(named=True):
+    for offset in range(0, len(rows), chunk):
+        batch = candidates[rows[offset : offset + chunk]].iter_rows(named=True)
+        for row, score in zip(batch, scores[offset : offset + chunk], strict=True):
             if len(kept) == limit:
                 return kept
             words = frozenset(row["title_words"])
-            if any(row["url"] == other["url"] for other in kept) or _similar(words, seen):
+            if any(row["url"] == other["url"] for other, _ in kept) or _similar(words, seen):
                 continue
-            kept.append(row)
+            kept.append((row, score))
             seen.append(words)
     return kept
 
@@ -594,6 +606,18 @@ def select_news(
 ) -> tuple[Source, ...]:
     """Return up to `limit` headlines about `symbol` from `window`, best first.
 
+    The selection of one symbol by `select_edition_news`, which gives the parameters.
+    """
+    return select_edition_news(window, (symbol,), as_of, limit)[symbol]
+
+
+def select_edition_news(
+    window: pl.DataFrame, symbols: Iterable[str], as_of: dt.datetime, limit: int = 5
+) -> dict[str, tuple[Source, ...]]:
+    """Return up to `limit` headlines about each of `symbols` from `window`, best first.
+
+    One pass over the window ranks its items for every profile of terms (`_profile`)
+    among `symbols` at once: an edition pays for its ranking once, not once a symbol.
     Items published after `as_of` are skipped even when the window holds them. The
     module docstring gives the score and the rule for near-duplicates.
 
@@ -601,13 +625,18 @@ def select_news(
     ----------
     window
         A frame from `news_window`.
-    symbol
-        Ticker such as "IWM". One outside `SYMBOL_TERMS` is matched on the macro
-        terms alone.
+    symbols
+        Tickers such as "IWM". One outside `SYMBOL_TERMS` is matched on the terms of
+        its asset class, if known, and the macro terms.
     as_of
-        Time of the article, tz-aware: nothing published later is cited.
+        Time of the articles, tz-aware: nothing published later is cited.
     limit
-        Most headlines to return, at least 0.
+        Most headlines per symbol, at least 0.
+
+    Returns
+    -------
+    dict[str, tuple[Source, ...]]
+        The headlines of each symbol, in the order of `symbols`.
 
     Raises
     ------
@@ -616,36 +645,60 @@ def select_news(
     """
     check_at_least("limit", limit, 0)
     end = _moment(as_of)
-    relevance, order = _relevance(symbol)
+    profiles = {symbol: _profile(symbol) for symbol in symbols}
+    names = {profile: str(index) for index, profile in enumerate(dict.fromkeys(profiles.values()))}
+    if not names:
+        return {}
+    candidates = window.filter(pl.col("ts_event") <= end)
     age = (end - pl.col("ts_event")) / HALF_LIFE
+    # Long form, one row per (profile, item) that the profile finds relevant.
     ranked = (
-        window.lazy()
-        .filter(pl.col("ts_event") <= end)
-        .with_columns(relevance.alias("relevance"))
+        candidates.lazy()
+        .select(
+            pl.int_range(pl.len(), dtype=pl.Int64).alias("row"),
+            "ts_event",
+            "news_id",
+            (0.5**age).alias("decay"),
+            "quality",
+            *(_relevance(profile).alias(name) for profile, name in names.items()),
+        )
+        .unpivot(
+            on=list(names.values()),
+            index=["row", "ts_event", "news_id", "decay", "quality"],
+            variable_name="profile",
+            value_name="relevance",
+        )
         .filter(pl.col("relevance") > 0)
         .select(
-            "news_id",
+            "profile",
+            "row",
             "ts_event",
-            "title",
-            "summary",
-            "url",
-            "domain",
-            "terms",
-            "title_words",
-            (pl.col("relevance") * 0.5**age * pl.col("quality")).alias("score"),
+            "news_id",
+            (pl.col("relevance") * pl.col("decay") * pl.col("quality")).alias("score"),
         )
-        .sort(["score", "ts_event", "news_id"], descending=[True, True, False])
+        .sort(["profile", "score", "ts_event", "news_id"], descending=[False, True, True, False])
         .collect()
     )
-    return tuple(
-        Source(
-            title=row["title"],
-            snippet=_snippet(row["summary"]),
-            domain=row["domain"],
-            url=row["url"],
-            published=row["ts_event"],
-            relevance=row["score"],
-            matched=tuple(term for term in order if term in row["terms"]),
+    parts = ranked.partition_by("profile", as_dict=True, include_key=False)
+    chosen: dict[tuple[tuple[str, ...], ...], tuple[Source, ...]] = {}
+    for profile, name in names.items():
+        part = parts.get((name,))
+        if part is None:
+            chosen[profile] = ()
+            continue
+        order = tuple(term for terms in profile for term in terms)
+        chosen[profile] = tuple(
+            Source(
+                title=row["title"],
+                snippet=_snippet(row["summary"]),
+                domain=row["domain"],
+                url=row["url"],
+                published=row["ts_event"],
+                relevance=score,
+                matched=tuple(term for term in order if term in row["terms"]),
+            )
+            for row, score in _distinct(
+                candidates, part["row"].to_list(), part["score"].to_list(), limit
+            )
         )
-        for row in _distinct(ranked, limit)
-    )
+    return {symbol: chosen[profile] for symbol, profile in profiles.items()}
