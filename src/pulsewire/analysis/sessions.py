@@ -1,4 +1,9 @@
-"""Which sessions a series should have, by its trading calendar, as of a given moment."""
+"""Which sessions a series should have, by its trading calendar, as of a given moment.
+
+Each exchange calendar's sessions are read once into an array, and the last closed
+session is cached per calendar and moment: a universe asks the same few questions for
+every symbol.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +29,15 @@ def _exchange(name: str) -> xcals.ExchangeCalendar:
     return xcals.get_calendar(name, start=CALENDAR_START, end=CALENDAR_END)
 
 
+@functools.cache
+def _sessions(name: str) -> DateArray:
+    """Return every session of exchange calendar `name`, ascending, read-only."""
+    sessions: DateArray = _exchange(name).sessions.to_numpy().astype("datetime64[D]")
+    sessions.flags.writeable = False
+    return sessions
+
+
+@functools.lru_cache(maxsize=1024)
 def last_closed_session(calendar: str, now: dt.datetime) -> dt.date:
     """Return the latest session of `calendar` whose bar is complete at `now`.
 
@@ -48,10 +62,16 @@ def sessions_in(calendar: str, first: dt.date, last: dt.date) -> DateArray:
         return np.empty(0, dtype="datetime64[D]")
     if calendar == ALWAYS_OPEN:
         return np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
-    sessions: pd.DatetimeIndex = _exchange(calendar).sessions_in_range(
-        first.isoformat(), last.isoformat()
-    )
-    return sessions.to_numpy().astype("datetime64[D]")
+    sessions = _sessions(calendar)
+    start, stop = np.datetime64(first, "D"), np.datetime64(last, "D")
+    if start < sessions[0] or stop > sessions[-1]:
+        # Out of the calendar's range: exchange_calendars raises its error naming the bound.
+        _exchange(calendar).sessions_in_range(first.isoformat(), last.isoformat())
+    return sessions[
+        np.searchsorted(sessions, start, side="left") : np.searchsorted(
+            sessions, stop, side="right"
+        )
+    ].copy()
 
 
 def sessions_between(calendar: str, after: dt.date, through: dt.date) -> int:
