@@ -43,6 +43,10 @@ def test_each_year_is_cut_on_the_quintiles_of_the_years_before() -> None:
     assert calibration.levels[:100, 0].tolist() == [0] * 100  # nothing before 2020 to fit on
     assert calibration.levels[100:, 0].tolist() == [1, 2, 3, 4, 5]
     assert calibration.predicted[100:, 0].tolist() == [0.0, 0.0, 0.0, 0.0, 15 / 19]
+    # What an article's "historically" sentence quotes: cases per level and the base rate.
+    fit = calibration.fits[2021]
+    assert fit.counts == (19, 19, 19, 19, 19) and fit.rows == 95
+    assert fit.base_rate == 15 / 95
 
 
 @pytest.fixture(scope="module")

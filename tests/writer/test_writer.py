@@ -12,6 +12,7 @@ from pulsewire.analysis.context import RELATED
 from pulsewire.analysis.snapshot import UniverseAnalysis
 from pulsewire.article.model import Article
 from pulsewire.facts.edition import build_sheets, evening
+from pulsewire.facts.format import show
 from pulsewire.facts.sheet import FactSheet
 from pulsewire.model import NAMES, Panel
 from pulsewire.scores.board import ScoreBoard
@@ -167,3 +168,20 @@ def test_related_articles_are_the_three_most_kin(editions: dict[dt.date, Edition
                 if other.symbol != sheet.symbol
             )
             assert [r.symbol for r in article.related] == [s for _, s in ranked[:3]]
+
+
+def test_every_live_article_measures_its_threat_history(
+    editions: dict[dt.date, Edition],
+) -> None:
+    # "Historically..." only with its figures: cases, frequency and base rate, all traced.
+    for edition in editions.values():
+        for sheet, article in zip(edition.sheets, edition.articles, strict=True):
+            if sheet.stale or "threat.cases" not in sheet.facts:
+                continue
+            facts = sheet.facts
+            cases = show(facts["threat.cases"])
+            line = next(
+                p for p in article.body if f"{cases} past bars" in p or f"{cases} bars" in p
+            )
+            assert show(facts["threat.probability"]) in line
+            assert show(facts["threat.base_rate"]) in line

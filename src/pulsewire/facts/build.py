@@ -30,6 +30,7 @@ from pulsewire.facts.sheet import (
 from pulsewire.model import NAMES, CalendarEvent, LevelKind, Outlier, Stale
 from pulsewire.model.score import Score
 from pulsewire.scores.board import SymbolScores
+from pulsewire.scores.threat import SIGMAS
 
 CATEGORIES: Final[Mapping[AssetClass, str]] = MappingProxyType(
     {
@@ -70,6 +71,10 @@ WINDOWS: Final[Mapping[str, tuple[int, str]]] = MappingProxyType(
         "threshold.adx_trend": (
             int(TREND_ADX),
             "definition: ADX from this level counts as a trend",
+        ),
+        "threshold.sharp_sigmas": (
+            int(SIGMAS),
+            "definition: a sharp move is a 5-bar return beyond this many 20-day sigmas",
         ),
     }
 )
@@ -223,6 +228,11 @@ def build_factsheet(
         "percent",
         f"past bars at this Threat level followed by a sharp move, fitted before {day.year}",
     )
+    fit = scores.threat_fit
+    if fit is not None and scores.threat is not None:
+        where = f"Threat calibration of {fit.year}: all symbols' outcomes known before it"
+        facts.add("threat.cases", fit.counts[int(scores.threat.value) - 1], "count", where)
+        facts.add("threat.base_rate", fit.base_rate, "percent", where)
 
     history = []
     for result in analysis.calm_history:

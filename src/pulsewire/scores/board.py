@@ -24,6 +24,7 @@ from pulsewire.scores.pulse import pulse, pulse_contributions, pulse_inputs, pul
 from pulsewire.scores.risk import risk, risk_contributions, risk_inputs, risk_score
 from pulsewire.scores.threat import (
     ThreatCalibration,
+    ThreatFit,
     calibrate_threat,
     sharp_moves,
     threat_feature,
@@ -41,6 +42,8 @@ class SymbolScores:
     threat: Score | None
     threat_probability: float
     """Predicted frequency of a sharp move within 5 bars at this level; NaN if none."""
+    threat_fit: ThreatFit | None
+    """The year's calibration behind Threat: cases per level and the base rate."""
 
 
 @dataclass(frozen=True)
@@ -104,4 +107,5 @@ class ScoreBoard:
             if level == 0
             else threat_score(symbol, day, self.threat_feature, self.threat, row, column),
             threat_probability=float(self.threat.predicted[row, column]),
+            threat_fit=None if level == 0 else self.threat.fits.get(day.year),
         )

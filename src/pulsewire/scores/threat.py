@@ -67,6 +67,10 @@ class ThreatFit:
     cuts: tuple[float, ...]
     rates: tuple[float, ...]
     rows: int
+    counts: tuple[int, ...]
+    """Past outcomes behind each level's rate: the n of "x% of past bars at this level"."""
+    base_rate: float
+    """Sharp-move frequency over all `rows`: what a level's rate is compared with."""
 
 
 @dataclass(frozen=True)
@@ -116,12 +120,20 @@ def calibrate_threat(
         cuts = np.quantile(x, np.linspace(0, 1, LEVELS + 1)[1:-1])
         past_bins = np.searchsorted(cuts, x, side="right")
         rates = np.array([y[past_bins == k].mean() for k in range(LEVELS)])
+        counts = tuple(int((past_bins == k).sum()) for k in range(LEVELS))
         now = feature[rows]
         bins = np.searchsorted(cuts, now, side="right")
         ready = np.isfinite(now)
         levels[rows] = np.where(ready, bins + 1, 0)
         predicted[rows] = np.where(ready, rates[np.minimum(bins, LEVELS - 1)], np.nan)
-        fit = ThreatFit(int(str(year)), tuple(cuts.tolist()), tuple(rates.tolist()), len(x))
+        fit = ThreatFit(
+            int(str(year)),
+            tuple(cuts.tolist()),
+            tuple(rates.tolist()),
+            len(x),
+            counts,
+            float(y.mean()),
+        )
         fits[fit.year] = fit
     return ThreatCalibration(levels, predicted, fits)
 

@@ -177,6 +177,7 @@ class _Writer:
             "drawdown": ("drawdown_252", f.pct),
             "gap": ("strength.vs_spy_20", f.pct),
             "threat_p": ("threat.probability", f.pct),
+            "threat_base": ("threat.base_rate", f.pct),
             "range_low": ("range.low", f.price),
             "range_high": ("range.high", f.price),
             "range_bars": ("range.bars", f.num),
@@ -476,9 +477,11 @@ class _Writer:
             )
         else:
             lead = (
-                "[No trend qualifies: ADX {adx} shows " + force + "[, so we file {it} under range|]"
-                "|The regime is range[ for {it}|], with ADX at {adx}, under the {adx_trend} that marks a trend"
-                "|Call it a range: ADX {adx} and no decisive slope in the {sma50_window}-day[ for {it}|]"
+                "[No trend qualifies[ for {it}|]: ADX {adx} shows "
+                + force
+                + "[, so we file it under range|]"
+                "|The regime is range for {it}, with ADX at {adx}, under the {adx_trend} that marks a trend"
+                "|Call it a range[ for {it}|]: ADX {adx} and no decisive slope in the {sma50_window}-day[|, so neither side owns the tape]"
                 "|{it} {is} not trending: ADX {adx} shows " + force + "[; range rules apply|]]."
             )
         momentum = {
@@ -566,11 +569,45 @@ class _Writer:
         return " ".join(parts)
 
     def history_paragraph(self) -> str | None:
-        """Say what calm volatility preceded, only with its numbers, and only when it applies."""
-        sheet = self.sheet
-        if sheet.stale:
+        """Say what history measured, only with its counts and base rates.
+
+        The Threat level's record (every symbol's past bars at that level) is said for
+        every live sheet; the calm-volatility record of the symbol itself only when calm
+        holds today, and claimed as a pattern only when it is supported.
+        """
+        if self.sheet.stale:
             return None
-        claims: list[HistoryFact] = [h for h in sheet.history if h.holds_today]
+        parts = [self._calm_history(), self._threat_history()]
+        said = [part for part in parts if part is not None]
+        return " ".join(said) if said else None
+
+    def _threat_history(self) -> str | None:
+        if not self.f.has("threat.cases", "threat.base_rate", "threat.probability"):
+            return None
+        f = self.f
+        above = f.value("threat.probability") > f.value("threat.base_rate")
+        figures = {
+            "cases": f.num("threat.cases"),
+            "base": f.pct("threat.base_rate"),
+            "sigmas": f.num("threshold.sharp_sigmas"),
+        }
+        compare = (
+            "[, above the {base} base rate of all bars|, against {base} across all bars, so the odds are raised|; the base rate is {base}]"
+            if above
+            else "[, below the {base} base rate of all bars|, against {base} across all bars, so the odds are lower than usual|; the base rate is {base}]"
+        )
+        return self.say(
+            "history-threat",
+            "[Threat on {it} reads {threat}|{it} sit{s} at Threat {threat}|For {it}, Threat is {threat}|Threat for {it} stands at {threat}]"
+            "[; historically, {threat_p} of {cases} past bars at that level|, and of {cases} past bars at that level, {threat_p}|: on the record, {threat_p} of {cases} bars at that level]"
+            " [were followed by|saw|met|ran into] a sharp move within {week} [sessions|trading days]"
+            + compare
+            + "[ (a sharp move: a {week}-session swing beyond {sigmas} standard deviations)|].",
+            **figures,
+        )
+
+    def _calm_history(self) -> str | None:
+        claims: list[HistoryFact] = [h for h in self.sheet.history if h.holds_today]
         if not claims:
             return None
         supported = [h for h in claims if h.supported]
@@ -876,12 +913,16 @@ class _Writer:
                     when=show_date(first.date),
                 )
             )
-        threat = self.scores.get("Threat")
-        if threat is not None and threat.value >= 4 and "threat_p" in self.values:
+        f = self.f
+        if f.has("threat.probability", "threat.base_rate") and (
+            f.value("threat.probability") > f.value("threat.base_rate")
+        ):
             items.append(
                 self.say(
                     "risk-threat",
-                    "[Threat {threat}: {threat_p} of past bars at this level saw a sharp move within {week} sessions|At Threat {threat}, the odds of a sharp move ({threat_p} within {week} sessions) are above the usual|Threat sits at {threat}, where {threat_p} of past bars led to a sharp move within {week} sessions]"
+                    "[A sharp move is likelier than usual at Threat {threat}: {threat_p} against a {threat_base} base rate"
+                    "|At Threat {threat}, the odds of a sharp move within {week} sessions run at {threat_p}, above the {threat_base} base rate"
+                    "|Threat {threat} puts the odds of a sharp move at {threat_p}, against {threat_base} on all bars]"
                     "[ for {it}|, so expect a bigger swing in {it}|; size positions for a wider swing|].",
                 )
             )
