@@ -18,6 +18,7 @@ from pulsewire.analysis.context import (
     correlations,
     day_context,
     relative_strength,
+    relative_strengths,
 )
 from pulsewire.errors import DataError
 from pulsewire.model import Panel
@@ -112,6 +113,16 @@ def test_peers_that_stopped_drop_out(real_panel: Panel) -> None:
     assert at(real_panel, rs.vs_peers, "EEM", "2026-08-21") == at(
         real_panel, uup_only.vs_peers, "EEM", "2026-08-21"
     )
+
+
+def test_strengths_of_several_windows_equal_each_window_alone(real_panel: Panel) -> None:
+    together = relative_strengths(real_panel, STRENGTH_WINDOWS)
+
+    assert [rs.window for rs in together] == list(STRENGTH_WINDOWS)
+    for rs in together:
+        alone = relative_strength(real_panel, rs.window)
+        assert np.array_equal(rs.vs_benchmark, alone.vs_benchmark, equal_nan=True)
+        assert np.array_equal(rs.vs_peers, alone.vs_peers, equal_nan=True)
 
 
 def test_missing_benchmark_is_named(real_panel: Panel) -> None:

@@ -31,3 +31,16 @@ def test_subset_drops_dates_none_of_its_symbols_traded(real_panel: Panel) -> Non
     etfs = real_panel.subset(("SPY", "IWM"))
     assert etfs.dates.size == 8448  # SPY's sessions; IWM's are a subset
     assert not np.any(np.isnan(etfs.close[:, 0]))
+
+
+def test_subset_holds_the_cells_of_its_symbols_on_the_dates_kept(real_panel: Panel) -> None:
+    symbols = ("BTC-USD", "SPY", "TLT")
+    subset = real_panel.subset(symbols)
+    rows = np.searchsorted(real_panel.dates, subset.dates)
+    columns = [real_panel.column(s) for s in symbols]
+
+    assert subset.symbols == symbols
+    for name in ("open", "high", "low", "close", "adj_close", "volume"):
+        values = getattr(subset, name)
+        assert values.flags.c_contiguous
+        assert np.array_equal(values, getattr(real_panel, name)[rows][:, columns], equal_nan=True)

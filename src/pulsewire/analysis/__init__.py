@@ -19,6 +19,7 @@ from pulsewire.analysis.context import (
     correlations,
     day_context,
     relative_strength,
+    relative_strengths,
 )
 from pulsewire.analysis.history import (
     calm_volatility,
@@ -58,6 +59,7 @@ __all__ = [
     "measure_history",
     "measure_universe",
     "relative_strength",
+    "relative_strengths",
     "rsi_above",
     "swing_pivots",
 ]

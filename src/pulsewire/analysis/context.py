@@ -130,7 +130,11 @@ def window_returns(prices: FloatArray, window: int) -> FloatArray:
     """
     if window < 1:
         raise DataError("window", window, "must be at least 1")
-    return prices / at_rows(prices, lagged_bar_rows(np.isfinite(prices), window)) - 1
+    return _returns_since(prices, lagged_bar_rows(np.isfinite(prices), window))
+
+
+def _returns_since(prices: FloatArray, start: IntArray) -> FloatArray:
+    return prices / at_rows(prices, start) - 1
 
 
 def basket_returns(
@@ -162,8 +166,20 @@ def basket_returns(
     if window < 1:
         raise DataError("window", window, "must be at least 1")
     has_bar = np.isfinite(prices)
-    level = np.where(current, at_rows(prices, last_bar_rows(has_bar)), np.nan)
     start = lagged_bar_rows(has_bar, window)
+    return _basket(_current_levels(prices, has_bar, current), has_bar, start, members)
+
+
+def _current_levels(prices: FloatArray, has_bar: BoolArray, current: BoolArray) -> FloatArray:
+    """Return each symbol's last price on or before each row while current, else NaN."""
+    levels: FloatArray = np.where(current, at_rows(prices, last_bar_rows(has_bar)), np.nan)
+    return levels
+
+
+def _basket(
+    level: FloatArray, has_bar: BoolArray, start: IntArray, members: IntArray
+) -> FloatArray:
+    """Return `basket_returns` from its parts: the windows' first rows are `start`."""
     columns = np.maximum(members, 0)
     with np.errstate(invalid="ignore"):
         change = level[:, columns] / level[np.maximum(start, 0)[:, :, None], columns[None]] - 1
@@ -285,12 +301,30 @@ def relative_strength(
 ) -> RelativeStrength:
     """Return each symbol's relative strength over its last `window` bars.
 
+    The one-window case of `relative_strengths`, which gives the parameters.
+    """
+    (strength,) = relative_strengths(panel, (window,), related=related, benchmark=benchmark)
+    return strength
+
+
+def relative_strengths(
+    panel: Panel,
+    windows: Sequence[int],
+    *,
+    related: Mapping[str, tuple[str, ...]] = RELATED,
+    benchmark: str = BENCHMARK,
+) -> tuple[RelativeStrength, ...]:
+    """Return each symbol's relative strength over its last bars, for each of `windows`.
+
+    Which bars are current (`current_bars`) does not depend on the window: it is found
+    once for all of them.
+
     Parameters
     ----------
     panel
         Daily bars; returns come from `adj_close`.
-    window
-        Bars of each symbol the return spans (see `STRENGTH_WINDOWS`).
+    windows
+        Bars of each symbol the returns span (see `STRENGTH_WINDOWS`).
     related
         Related symbols of each symbol; those absent from `panel` are left out.
     benchmark
@@ -298,24 +332,35 @@ def relative_strength(
 
     Returns
     -------
-    RelativeStrength
-        (T, N) arrays on the panel's rows; NaN where a symbol has no bar or no window.
+    tuple[RelativeStrength, ...]
+        One per window, in order: (T, N) arrays on the panel's rows; NaN where a symbol
+        has no bar or no window.
 
     Raises
     ------
     DataError
-        If `benchmark` is not in `panel`, or `window` is below 1.
+        If `benchmark` is not in `panel`, or a window is below 1.
     """
     prices = panel.adj_close
-    current = current_bars(panel)
-    own = window_returns(prices, window)
+    has_bar = np.isfinite(prices)
+    level = _current_levels(prices, has_bar, current_bars(panel))
     market = _padded([[panel.column(benchmark)]] * len(panel.symbols))
     peers = _padded(_peers(panel, related))
-    return RelativeStrength(
-        window,
-        own - basket_returns(prices, current, window, market),
-        own - basket_returns(prices, current, window, peers),
-    )
+    strengths = []
+    for window in windows:
+        if window < 1:
+            raise DataError("window", window, "must be at least 1")
+        # The window's first bars serve the symbol's return and both baskets'.
+        start = lagged_bar_rows(has_bar, window)
+        own = _returns_since(prices, start)
+        strengths.append(
+            RelativeStrength(
+                window,
+                own - _basket(level, has_bar, start, market),
+                own - _basket(level, has_bar, start, peers),
+            )
+        )
+    return tuple(strengths)
 
 
 @dataclass(frozen=True)

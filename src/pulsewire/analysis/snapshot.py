@@ -17,7 +17,12 @@ from typing import Final
 
 import numpy as np
 
-from pulsewire.analysis.context import STRENGTH_WINDOWS, DayContext, day_context, relative_strength
+from pulsewire.analysis.context import (
+    STRENGTH_WINDOWS,
+    DayContext,
+    day_context,
+    relative_strengths,
+)
 from pulsewire.analysis.history import OwnBarsHistory, calm_volatility
 from pulsewire.analysis.indicators import INDICATOR_FIELDS, Indicators, compute_indicators
 from pulsewire.analysis.levels import levels_asof
@@ -64,10 +69,9 @@ class UniverseAnalysis:
         """Run every stage over every symbol and date."""
         indicators = compute_indicators(panel)
         strength: dict[str, np.ndarray] = {}
-        for window in STRENGTH_WINDOWS:
-            both = relative_strength(panel, window)
-            strength[f"vs_spy_{window}"] = both.vs_benchmark
-            strength[f"vs_peers_{window}"] = both.vs_peers
+        for both in relative_strengths(panel, STRENGTH_WINDOWS):
+            strength[f"vs_spy_{both.window}"] = both.vs_benchmark
+            strength[f"vs_peers_{both.window}"] = both.vs_peers
         return cls(
             panel,
             indicators,

@@ -104,5 +104,6 @@ class Panel:
         return Panel(
             self.dates[keep],
             symbols,
-            *(np.ascontiguousarray(getattr(self, name)[keep][:, columns]) for name in PANEL_FIELDS),
+            # One gather of the kept cells: no copy of the other symbols' columns.
+            *(getattr(self, name)[np.ix_(keep, columns)] for name in PANEL_FIELDS),
         )
