@@ -12,7 +12,7 @@ from pulsewire.analysis.snapshot import UniverseAnalysis
 from pulsewire.errors import DataError
 from pulsewire.model import Panel
 from pulsewire.model.panel import PANEL_FIELDS
-from pulsewire.scores.board import ScoreBoard
+from pulsewire.scores.board import PulseRecord, ScoreBoard
 
 DAY = dt.date(2026, 2, 2)
 
@@ -76,18 +76,58 @@ def test_scores_for_a_date_ignore_every_later_bar(
     cut = cut if offset < 120 else cut + offset * 2
     day = dt.date.fromisoformat(str(panel.dates[cut]))
 
-    def arrays(source: Panel) -> list[np.ndarray]:
+    def arrays(source: Panel) -> tuple[list[np.ndarray], dict[str, PulseRecord | None]]:
         board = ScoreBoard.compute(UniverseAnalysis.compute(source), events)
+        records = {}
+        for symbol in panel.symbols:
+            try:
+                records[symbol] = board.at(symbol, day).pulse_record
+            except DataError:  # still warming up at the cut
+                records[symbol] = None
         return [
             board.pulse,
             board.conviction,
             board.risk,
             board.threat.levels.astype(float),
             board.threat.predicted,
-        ]
+        ], records
 
-    whole = arrays(panel)
-    for other in (arrays(panel.until(day)), arrays(_altered_after(panel, cut, seed))):
+    whole, records = arrays(panel)
+    for other, theirs_records in (
+        arrays(panel.until(day)),
+        arrays(_altered_after(panel, cut, seed)),
+    ):
         for mine, theirs in zip(whole, other, strict=True):
             assert np.array_equal(mine[: cut + 1], theirs[: cut + 1], equal_nan=True)
+        # The track record an article quotes counts only outcomes known by that close.
+        assert theirs_records == records
     assert (whole[3][: cut + 1] > 0).any()  # the calibration did reach the checked rows
+    assert any(r is not None and r.cases > 0 for r in records.values())
+
+
+def test_a_pulse_record_claims_an_edge_only_outside_the_interval() -> None:
+    strong = PulseRecord("Bullish", 5, cases=100, hits=70, bars=1000, moves=550)
+    weak = PulseRecord("Bullish", 5, cases=100, hits=58, bars=1000, moves=550)
+    assert (strong.hit_rate, strong.base_rate) == (0.70, 0.55)
+    assert strong.edge  # 95% interval 60.4%-78.1% leaves out 55%
+    assert not weak.edge  # 48.2%-67.2% holds 55%
+
+
+def test_iwm_record_counts_its_own_bars_whose_outcome_was_known(board: ScoreBoard) -> None:
+    day = dt.date(2026, 2, 2)
+    record = board.at("IWM", day).pulse_record
+    assert record is not None and record.label == "Bullish"
+    # Walk IWM's own bars: a reading counts once its 5th next bar closed by `day`.
+    column = board.panel.column("IWM")
+    rows = [r for r in range(board.panel.dates.size) if math.isfinite(board.panel.close[r, column])]
+    last = max(r for r in rows if board.panel.dates[r] <= np.datetime64(day))
+    cases = hits = bars = moves = 0
+    for i, row in enumerate(rows):
+        if i + 5 >= len(rows) or rows[i + 5] > last or not math.isfinite(board.pulse[row, column]):
+            continue
+        prices = board.panel.adj_close[:, column]
+        rose = prices[rows[i + 5]] > prices[row]
+        bars, moves = bars + 1, moves + rose
+        if board.pulse[row, column] > 60:
+            cases, hits = cases + 1, hits + rose
+    assert (record.cases, record.hits, record.bars, record.moves) == (cases, hits, bars, moves)

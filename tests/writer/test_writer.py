@@ -185,3 +185,23 @@ def test_every_live_article_measures_its_threat_history(
             )
             assert show(facts["threat.probability"]) in line
             assert show(facts["threat.base_rate"]) in line
+
+
+def test_every_lean_is_checked_against_its_own_record(editions: dict[dt.date, Edition]) -> None:
+    checked = 0
+    for edition in editions.values():
+        for sheet, article in zip(edition.sheets, edition.articles, strict=True):
+            record = sheet.pulse_record
+            if sheet.stale or record is None:
+                continue
+            facts = sheet.facts
+            for key in ("record.cases", "record.hit_rate", "record.base_rate"):
+                assert show(facts[key]) in article.take, (article.slug, key)
+            # An edge is claimed only when the test finds one.
+            claims = any(
+                phrase in article.take
+                for phrase in ("a measurable if modest edge", "better than chance by our test")
+            )
+            assert claims == (record.edge and record.hit_rate > record.base_rate)
+            checked += 1
+    assert checked > 100

@@ -22,6 +22,7 @@ from pulsewire.facts.sheet import (
     FactSheet,
     HistoryFact,
     LevelFact,
+    RecordFact,
     RelatedFact,
     ScoreFact,
     Source,
@@ -228,6 +229,24 @@ def build_factsheet(
         "percent",
         f"past bars at this Threat level followed by a sharp move, fitted before {day.year}",
     )
+    record, record_fact = scores.pulse_record, None
+    if record is not None and record.cases:
+        where = (
+            f"{symbol}: past bars with Pulse {record.label} and a {record.horizon}-bar outcome "
+            f"known by {day}"
+        )
+        facts.add("record.cases", record.cases, "count", where)
+        facts.add("record.hit_rate", record.hit_rate, "percent", where)
+        facts.add("record.base_rate", record.base_rate, "percent", f"{where}: all labels")
+        record_fact = RecordFact(
+            label=record.label,  # type: ignore[arg-type]
+            horizon=record.horizon,
+            cases=record.cases,
+            hits=record.hits,
+            hit_rate=record.hit_rate,
+            base_rate=record.base_rate,
+            edge=record.edge,
+        )
     fit = scores.threat_fit
     if fit is not None and scores.threat is not None:
         where = f"Threat calibration of {fit.year}: all symbols' outcomes known before it"
@@ -307,6 +326,7 @@ def build_factsheet(
         range_low=None if box is None else box.low,
         range_high=None if box is None else box.high,
         history=tuple(history),
+        pulse_record=record_fact,
         findings=tuple(str(f) for f in analysis.findings if not isinstance(f, Outlier)),
         events=event_facts,
         news=tuple(news),

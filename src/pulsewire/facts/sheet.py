@@ -67,6 +67,18 @@ class HistoryFact(Frozen):
     last: dt.date | None
 
 
+class RecordFact(Frozen):
+    """The symbol's past readings with today's Pulse label, graded `horizon` bars on."""
+
+    label: Literal["Bullish", "Bearish"]
+    horizon: int
+    cases: int
+    hits: int
+    hit_rate: float
+    base_rate: float
+    edge: bool = Field(description="The base rate lies outside the hit rate's 95% interval.")
+
+
 class EventFact(Frozen):
     """A scheduled release after the sheet's date."""
 
@@ -116,6 +128,7 @@ class FactSheet(Frozen):
     range_low: float | None
     range_high: float | None
     history: tuple[HistoryFact, ...]
+    pulse_record: RecordFact | None
     findings: tuple[str, ...]
     events: tuple[EventFact, ...]
     news: tuple[Source, ...]

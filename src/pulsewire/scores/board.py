@@ -13,16 +13,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pulsewire._types import FloatArray
-from pulsewire.analysis.rows import as_date
+from pulsewire._types import FloatArray, IntArray
+from pulsewire.analysis.history import forward_log_return
+from pulsewire.analysis.rows import as_date, lead_bar_rows
 from pulsewire.analysis.snapshot import UniverseAnalysis
 from pulsewire.errors import DataError
 from pulsewire.model import Panel
+from pulsewire.model.history import wilson_interval
 from pulsewire.model.score import Score
 from pulsewire.scores.conviction import conviction, conviction_score
-from pulsewire.scores.pulse import pulse, pulse_contributions, pulse_inputs, pulse_score
+from pulsewire.scores.pulse import (
+    BEARISH_BELOW,
+    BULLISH_ABOVE,
+    pulse,
+    pulse_contributions,
+    pulse_inputs,
+    pulse_label,
+    pulse_score,
+)
 from pulsewire.scores.risk import risk, risk_contributions, risk_inputs, risk_score
 from pulsewire.scores.threat import (
+    HORIZON,
     ThreatCalibration,
     ThreatFit,
     calibrate_threat,
@@ -30,6 +41,42 @@ from pulsewire.scores.threat import (
     threat_feature,
     threat_score,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class PulseRecord:
+    """How a symbol's past Pulse readings with one label turned out `horizon` bars on.
+
+    Only bars whose outcome was known by the as-of close count: the record an article
+    quotes could have been written that evening.
+    """
+
+    label: str
+    horizon: int
+    cases: int
+    """Past bars with this label and a known outcome."""
+    hits: int
+    """Of them, those followed by a move the label's way (a rise for Bullish)."""
+    bars: int
+    """All past bars with a known outcome."""
+    moves: int
+    """Of them, those followed by a move that way: the base rate's count."""
+
+    @property
+    def hit_rate(self) -> float:
+        return self.hits / self.cases if self.cases else float("nan")
+
+    @property
+    def base_rate(self) -> float:
+        return self.moves / self.bars if self.bars else float("nan")
+
+    @property
+    def edge(self) -> bool:
+        """Whether the base rate lies outside the hit rate's 95% Wilson interval."""
+        if not (self.cases and self.bars):
+            return False
+        low, high = wilson_interval(self.hits, self.cases)
+        return not low <= self.base_rate <= high
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +91,8 @@ class SymbolScores:
     """Predicted frequency of a sharp move within 5 bars at this level; NaN if none."""
     threat_fit: ThreatFit | None
     """The year's calibration behind Threat: cases per level and the base rate."""
+    pulse_record: PulseRecord | None
+    """The symbol's past readings with today's Pulse label, graded; None if Neutral."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +110,10 @@ class ScoreBoard:
     threat_feature: FloatArray
     sharp_moves: FloatArray
     threat: ThreatCalibration
+    forward: FloatArray
+    """Log return to each bar's `HORIZON`-th next bar: what a Pulse label is graded on."""
+    known_at: IntArray
+    """Row of that next bar (-1: none yet): the outcome is known from that close on."""
 
     @classmethod
     def compute(cls, universe: UniverseAnalysis, event_dates: Sequence[dt.date]) -> ScoreBoard:
@@ -84,6 +137,8 @@ class ScoreBoard:
             threat_feature=feature,
             sharp_moves=outcome,
             threat=calibrate_threat(panel.dates, feature, outcome, np.isfinite(panel.close)),
+            forward=forward_log_return(panel.adj_close, HORIZON),
+            known_at=lead_bar_rows(np.isfinite(panel.close), HORIZON),
         )
 
     def at(self, symbol: str, as_of: dt.date) -> SymbolScores:
@@ -108,4 +163,24 @@ class ScoreBoard:
             else threat_score(symbol, day, self.threat_feature, self.threat, row, column),
             threat_probability=float(self.threat.predicted[row, column]),
             threat_fit=None if level == 0 else self.threat.fits.get(day.year),
+            pulse_record=self._pulse_record(row, column),
+        )
+
+    def _pulse_record(self, row: int, column: int) -> PulseRecord | None:
+        label = pulse_label(float(self.pulse[row, column]))
+        if label == "Neutral":
+            return None
+        past, forward = self.pulse[: row + 1, column], self.forward[: row + 1, column]
+        lead = self.known_at[: row + 1, column]
+        with np.errstate(invalid="ignore"):
+            known = (lead >= 0) & (lead <= row) & np.isfinite(forward) & np.isfinite(past)
+            same = past > BULLISH_ABOVE if label == "Bullish" else past < BEARISH_BELOW
+            wanted = forward > 0 if label == "Bullish" else forward < 0
+        return PulseRecord(
+            label=label,
+            horizon=HORIZON,
+            cases=int((known & same).sum()),
+            hits=int((known & same & wanted).sum()),
+            bars=int(known.sum()),
+            moves=int((known & wanted).sum()),
         )

@@ -1014,11 +1014,37 @@ class _Writer:
             "|Our read on {it} " + lean + " ({conviction} conviction)]"
             "[|, and the Pulse of {pulse} says as much|; Pulse {pulse}].",
         )
+        record = self._record()
+        if record is not None:
+            body += " " + record
         if self.support is not None and self.resistance is not None:
             body += " " + self.say(
                 f"take-levels-{self.angle()}", _PLAYS[self.sheet.regime or "range"]
             )
         return body
+
+    def _record(self) -> str | None:
+        """The desk's own record with today's label on this symbol, graded honestly."""
+        record = self.sheet.pulse_record
+        if record is None or not self.f.has("record.hit_rate", "record.base_rate"):
+            return None
+        f = self.f
+        if not record.edge:
+            verdict = "[, no edge beyond the base rate|: within the noise of chance, so take the lean as a tilt, not a forecast|, which is no better than chance]"
+        elif record.hit_rate > record.base_rate:
+            verdict = "[, a measurable if modest edge|, better than chance by our test]"
+        else:
+            verdict = "[, worse than the base rate: on {it} this reading has pointed the wrong way|; read contrarian, this label has been a warning]"
+        return self.say(
+            "take-record",
+            "[On the record for {it}|The desk's record on {it}|Checked against history for {it}]: "
+            "{label} readings were followed by a {week}-session {move} {hit_rate} of the time ({cases} cases), "
+            "against {base_rate} for all[ {its}|] bars" + verdict + ".",
+            move="rise" if record.label == "Bullish" else "fall",
+            hit_rate=f.pct("record.hit_rate"),
+            base_rate=f.pct("record.base_rate"),
+            cases=f.num("record.cases"),
+        )
 
     def tags(self) -> tuple[str, ...]:
         sheet = self.sheet
