@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pulsewire.analysis.snapshot import UniverseAnalysis
+from pulsewire.errors import ParameterError
+from pulsewire.facts.edition import build_sheets, map_sheets
+from pulsewire.facts.sheet import FactSheet
+from pulsewire.model import CalendarEvent, Panel
+from pulsewire.scores.board import ScoreBoard
+from pulsewire.store import Store
+
+
+class Edition:
+    """The bundled store read once: universe, scores, calendar and news."""
+
+    def __init__(self, path: Path) -> None:
+        with Store.open(path, read_only=True) as store:
+            self.panel = Panel.from_bars(store.bars())
+            self.events: list[CalendarEvent] = store.events()
+            self.news: pl.DataFrame = store.table("news")
+            event_dates = store.event_dates()
+        self.universe = UniverseAnalysis.compute(self.panel)
+        self.board = ScoreBoard.compute(self.universe, event_dates)
+
+
+@pytest.fixture(scope="module")
+def edition(bundled_store_file: Path) -> Edition:
+    return Edition(bundled_store_file)
+
+
+def as_json(sheet: FactSheet) -> str:
+    return sheet.model_dump_json()
+
+
+@pytest.mark.parametrize("day", [dt.date(2026, 2, 2), dt.date(2026, 8, 21), dt.date(2024, 8, 5)])
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_sheets_built_by_workers_equal_those_built_here_in_order(
+    edition: Edition, day: dt.date, workers: int
+) -> None:
+    symbols = edition.panel.symbols
+    args = (edition.universe, edition.board, day, symbols, edition.events, edition.news)
+
+    mapped = map_sheets(*args, as_json, workers=workers)
+
+    assert mapped == [as_json(sheet) for sheet in build_sheets(*args)]
+
+
+def test_more_workers_than_symbols_gives_each_symbol_once(edition: Edition) -> None:
+    day, symbols = dt.date(2026, 8, 21), ("SPY", "GLD")
+    args = (edition.universe, edition.board, day, symbols, edition.events, edition.news)
+
+    assert map_sheets(*args, lambda sheet: sheet.symbol, workers=4) == ["SPY", "GLD"]
+
+
+def test_error_in_a_worker_reaches_the_caller(edition: Edition) -> None:
+    def fail(sheet: FactSheet) -> None:
+        raise ValueError(f"cannot write {sheet.symbol}")
+
+    args = (edition.universe, edition.board, dt.date(2026, 8, 21), ("SPY", "GLD"))
+    with pytest.raises(ValueError, match="cannot write"):
+        map_sheets(*args, edition.events, edition.news, fail, workers=2)
+
+
+def test_workers_below_one_is_named(edition: Edition) -> None:
+    args = (edition.universe, edition.board, dt.date(2026, 8, 21), ("SPY",))
+    with pytest.raises(ParameterError, match="workers=0"):
+        map_sheets(*args, edition.events, edition.news, as_json, workers=0)
