@@ -521,7 +521,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=Path("../shared/data"))
     parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"))
+    parser.add_argument(
+        "--only",
+        choices=["articles"],
+        help="run one section and print it instead of writing --out",
+    )
     args = parser.parse_args()
+    if args.only == "articles":
+        articles = measure_articles()
+        print("\n".join(article_section(articles)))
+        return
     start = time.perf_counter()
     command = shlex.join([os.path.relpath(sys.executable), *sys.argv])
     prices, bundle = args.shared / "prices", Path(bundled_data())
