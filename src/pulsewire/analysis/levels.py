@@ -241,20 +241,24 @@ def _pivots(
     days: DateArray, high: FloatArray, low: FloatArray, pivot_bars: int, window: int
 ) -> list[tuple[int, Pivot]]:
     # The known pivots formed in the last `window` bars of one symbol with their age in
-    # bars, oldest first. Pivots are found on the whole series so that those at the start
-    # of the window are compared with the k bars before them.
-    marks = swing_pivots(high[:, None], low[:, None], pivot_bars)
+    # bars, oldest first. A pivot compares only the k bars either side of it, so pivots
+    # are found on the window and the k bars before it, not on the whole series.
     last = high.size - 1
-    found: list[tuple[int, Pivot]] = []
     start = max(last - window + 1, 0)
-    for i in (start + np.flatnonzero(marks.confirmed_row[start:, 0] >= 0)).tolist():
+    offset = max(start - pivot_bars, 0)
+    marks = swing_pivots(high[offset:, None], low[offset:, None], pivot_bars)
+    found: list[tuple[int, Pivot]] = []
+    for j in (
+        start - offset + np.flatnonzero(marks.confirmed_row[start - offset :, 0] >= 0)
+    ).tolist():
+        i = offset + j
         after = slice(i + 1, i + pivot_bars + 1)
         formed: dt.date = days[i].item()
-        confirmed: dt.date = days[marks.confirmed_row[i, 0]].item()
-        if marks.high[i, 0]:
+        confirmed: dt.date = days[offset + marks.confirmed_row[j, 0]].item()
+        if marks.high[j, 0]:
             reaction = float(high[i] - low[after].min())
             found.append((last - i, Pivot(formed, confirmed, float(high[i]), True, reaction)))
-        if marks.low[i, 0]:
+        if marks.low[j, 0]:
             reaction = float(high[after].max() - low[i])
             found.append((last - i, Pivot(formed, confirmed, float(low[i]), False, reaction)))
     return found
