@@ -195,6 +195,7 @@ def levels_asof(
     check_within("column", column, shape[1])
     check_within("row", row, shape[0])
     for name, value in (
+        ("pivot_bars", pivot_bars),
         ("lookback_bars", lookback_bars),
         ("swing_bars", swing_bars),
         ("range_min_bars", range_min_bars),
@@ -241,24 +242,25 @@ def _pivots(
     days: DateArray, high: FloatArray, low: FloatArray, pivot_bars: int, window: int
 ) -> list[tuple[int, Pivot]]:
     # The known pivots formed in the last `window` bars of one symbol with their age in
-    # bars, oldest first. A pivot compares only the k bars either side of it, so pivots
-    # are found on the window and the k bars before it, not on the whole series.
+    # bars, oldest first. `high` and `low` are the symbol's bars only, already packed as
+    # `swing_pivots` would pack them, so a pivot at bar i is confirmed at bar i + k. A
+    # pivot compares only the k bars either side of it: they are found on the window and
+    # the k bars before it, not on the whole series.
     last = high.size - 1
     start = max(last - window + 1, 0)
     offset = max(start - pivot_bars, 0)
-    marks = swing_pivots(high[offset:, None], low[offset:, None], pivot_bars)
+    tops = _tops(high[offset:], pivot_bars)
+    bottoms = _tops(-low[offset:], pivot_bars)
     found: list[tuple[int, Pivot]] = []
-    for j in (
-        start - offset + np.flatnonzero(marks.confirmed_row[start - offset :, 0] >= 0)
-    ).tolist():
+    for j in (start - offset + np.flatnonzero((tops | bottoms)[start - offset :])).tolist():
         i = offset + j
         after = slice(i + 1, i + pivot_bars + 1)
         formed: dt.date = days[i].item()
-        confirmed: dt.date = days[offset + marks.confirmed_row[j, 0]].item()
-        if marks.high[j, 0]:
+        confirmed: dt.date = days[i + pivot_bars].item()
+        if tops[j]:
             reaction = float(high[i] - low[after].min())
             found.append((last - i, Pivot(formed, confirmed, float(high[i]), True, reaction)))
-        if marks.low[j, 0]:
+        if bottoms[j]:
             reaction = float(high[after].max() - low[i])
             found.append((last - i, Pivot(formed, confirmed, float(low[i]), False, reaction)))
     return found
