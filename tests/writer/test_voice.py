@@ -27,9 +27,9 @@ def test_a_bracket_out_of_place_is_a_writer_bug(template: str) -> None:
 
 def test_every_wording_of_a_template_is_reachable_and_reruns_are_identical() -> None:
     template = "[up|down] [a little|a lot] [today|this week]"
-    said = {Voice(f"SYM{i}|2026-02-02").say("slot", template) for i in range(400)}
+    said = {Voice(f"SYM{i}|2026-02-02").say("slot", template, {}) for i in range(400)}
     assert len(said) == 8
-    again = {Voice(f"SYM{i}|2026-02-02").say("slot", template) for i in range(400)}
+    again = {Voice(f"SYM{i}|2026-02-02").say("slot", template, {}) for i in range(400)}
     assert said == again
 
 
@@ -38,7 +38,7 @@ def test_values_are_filled_in_after_the_choice_so_outside_text_is_never_grammar(
     headline: str,
 ) -> None:
     # A headline with brackets, pipes and braces comes out exactly as it went in.
-    said = Voice("IWM|2026-02-02").say("news", "“{title}”[ ran| led]", title=headline)
+    said = Voice("IWM|2026-02-02").say("news", "“{title}”[ ran| led]", {"title": headline})
     assert re.fullmatch(r"“(.*)” (ran|led)", said, re.DOTALL)
     assert said[1 : 1 + len(headline)][1:] == headline[1:]
 

@@ -31,6 +31,10 @@ from pulsewire.scores.board import ScoreBoard
 CORRELATION_BARS = 60
 """Bars of the correlations that relate symbols of an edition."""
 
+CORRELATION_ROWS = 504
+"""Trailing panel rows the correlations are computed on: two years of sessions, room for
+60 common bars of any pair whose sheet is less than a year and a half old."""
+
 _Result = TypeVar("_Result")
 
 
@@ -87,12 +91,16 @@ class _Edition:
     def sheets(self, symbols: Sequence[str]) -> Iterator[FactSheet]:
         """Yield the FactSheet of each of `symbols`, in order."""
         universe, as_of, now = self.universe, self.as_of, evening(self.as_of)
-        # Only these symbols' pairs, up to `as_of`: each pair's values are causal and its own.
-        pairs = correlations(universe.panel.until(as_of), CORRELATION_BARS, symbols=symbols)
+        # Only these symbols' pairs, on the trailing rows up to `as_of`: each value is
+        # causal and its own, and a 60-bar window needs no more history than that.
+        dates = universe.panel.dates
+        stop = int(np.searchsorted(dates, np.datetime64(as_of, "D"), side="right"))
+        start = max(0, stop - CORRELATION_ROWS)
+        recent = universe.panel.select(slice(start, stop))
+        pairs = correlations(recent, CORRELATION_BARS, symbols=symbols)
         related: dict[str, list[tuple[str, int]]] = {}
         for index, (first, other) in enumerate(pairs.pairs):
             related.setdefault(first, []).append((other, index))
-        dates = universe.panel.dates
         for symbol in symbols:
             analysis = _trusted_snapshot(universe, symbol, as_of, now)
             row = int(np.searchsorted(dates, np.datetime64(analysis.as_of, "D")))
@@ -103,7 +111,7 @@ class _Edition:
                 self.events,
                 self.headlines[symbol],
                 {
-                    other: float(pairs.values[row, index])
+                    other: float(pairs.values[row - start, index]) if row >= start else np.nan
                     for other, index in related.get(symbol, ())
                 },
             )

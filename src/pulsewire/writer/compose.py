@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import ChainMap
 from collections.abc import Sequence
 from typing import Final, Literal
 
@@ -130,6 +131,7 @@ class _Writer:
         self.resistance = resistances[0] if resistances else None
         self.values = self._values()
         self._said = self.voice.pick("references", range(len(self.references)))
+        self._subjects = {reference: _subject(reference) for reference in self.references}
 
     def _values(self) -> dict[str, str]:
         """Return every figure a template may name, printed once, keyed by a short name."""
@@ -207,7 +209,9 @@ class _Writer:
         # The name rotates through its aliases, so neighbouring sentences do not repeat it.
         reference = self.references[self._said % len(self.references)]
         self._said += 1
-        return self.voice.say(slot, template, **self.values, **_subject(reference), **extra)
+        return self.voice.say(
+            slot, template, ChainMap(extra, self._subjects[reference], self.values)
+        )
 
     def _high_clause(self) -> str:
         """Where the close sits against its 52-week high, when that is the story."""
@@ -281,8 +285,7 @@ class _Writer:
                 "[{head}: [The Feed Stopped, So We Stop Short of a Call|No Fresh Bars, No Call]"
                 "|{head} Data Stops at {date}: [Read With Care|Handle With Care]"
                 "|Stale Tape on {head}: What We Can and Cannot Say]",
-                head=head,
-                date=self.values["date"],
+                ChainMap({"head": head}, self.values),
             )
         up, size = self.f.value("return_1") > 0, self.size()
         verbs = (
@@ -318,7 +321,9 @@ class _Writer:
                 if up
                 else " [Between {sup1} and {res1}|Above Support at {sup1}|Toward {sup1}|Below {res1}]"
             )
-        return self.voice.say("title", f"{{head}} {verb}{tail}", head=head, **self.values)
+        return self.voice.say(
+            "title", f"{{head}} {verb}{tail}", ChainMap({"head": head}, self.values)
+        )
 
     def dek(self) -> str:
         if self.sheet.stale:

@@ -12,7 +12,7 @@ as grammar.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import TypeVar
 
@@ -89,8 +89,8 @@ class Voice:
         """Return one of `options`, the same one every time for this article and slot."""
         return options[next(_draws(f"{self._key}|{slot}")) % len(options)]
 
-    def say(self, slot: str, template: str, **values: object) -> str:
-        """Return `template` with its alternatives chosen and its `{names}` filled in.
+    def say(self, slot: str, template: str, values: Mapping[str, str]) -> str:
+        """Return `template` with its alternatives chosen and its `{names}` filled from `values`.
 
         The first letter is raised, so a sentence may open on a lower-case name.
         """
