@@ -464,7 +464,7 @@ class _Writer:
                 "[Bollinger bandwidth on {it} is in the bottom tenth of its year: a squeeze"
                 "|The bands have pinched to their narrowest decile of the year, the textbook squeeze"
                 "|Volatility has compressed enough to register as a squeeze on the bands]"
-                "[, and squeezes resolve, though not on a schedule|; the break, when it comes, picks the direction|]."
+                "[; the break, when it comes, picks the direction|; the bands say how tight, not which way|]."
             )
         elif regime == "breakout":
             lead = (
@@ -478,7 +478,7 @@ class _Writer:
                 "|{it} {is} in a {regime}[: ADX {adx}, and the {sma50_window}-day slopes with it|, ADX {adx} confirming]"
                 "|By our definition this is a {regime}, with ADX {adx} (a trend counts from {adx_trend})[ and price on the trend's side of its {sma50_window}-day|]"
                 "|Trend filters agree on {regime} for {it}; ADX prints {adx}, above the {adx_trend} line]"
-                "[, and trends [tend to|usually] outlast the first doubts|; fighting it needs a reason|]."
+                "[; fighting it needs a reason|; the burden of proof is on the other side|]."
             )
         else:
             lead = (
@@ -637,7 +637,7 @@ class _Writer:
             )
         return self.say(
             "history",
-            "[Volatility sits in the calmest tenth of its year, and that has mattered before: in {cases} past cases, "
+            "[Volatility sits in the calmest tenth of its year, and in {name} that has mattered before: in {cases} past cases, "
             "{freq} saw a sharp move within {horizon} sessions, against {base} on an average day"
             "|Historically, calm like this preceded sharp moves more often than usual: {hits} of {cases} cases ({freq}) "
             "within {horizon} sessions, versus a base rate of {base}]"
@@ -1081,7 +1081,7 @@ _PLAYS: Final = {
     "range": "[Fade the edges of {it}: buy near {sup1_low}, sell near {res1_high}|In {it}, buy near {sup1_low} and sell near {res1_high}|Between {sup1_low} and {res1_high} there is no trade in {it}, only noise|The map for {it}: above {res1_high} the case improves, below {sup1_low} it fails]"
     "[, until a close settles the range|; a close beyond either edge changes the plan|].",
     "squeeze": "[Let {sup1_low} and {res1_high} decide[; trade the break, not the middle|, not the noise between]|{res1_high} up top, {sup1_low} below: the first close beyond either is the signal for {it}]"
-    "[, and a squeeze rarely ends quietly|; set alerts at both|].",
+    "[; set alerts at both|; the squeeze does not say which way|].",
     "breakout": "[The break needs to hold: {sup1_low} is the line it must not lose|Follow-through above {res1_high} confirms the breakout in {it}|A slip back under {sup1_low} would make this a false break]"
     "[, with {res1_high} the next test|; until then, give it room|].",
 }
