@@ -19,7 +19,7 @@ from typing import Final, Literal
 from pulsewire.article.model import Article, ScoreBadge, SourceRef
 from pulsewire.facts.format import show, show_date
 from pulsewire.facts.sheet import Fact, FactSheet, HistoryFact, LevelFact, ScoreFact
-from pulsewire.writer.lexicon import EVENT_CHANNELS, character, event_kind
+from pulsewire.writer.lexicon import EVENT_CHANNELS, EVENT_SHOCKS, character, event_kind
 from pulsewire.writer.voice import Voice
 
 WORDS_PER_MINUTE: Final = 200
@@ -212,6 +212,22 @@ class _Writer:
         return self.voice.say(
             slot, template, ChainMap(extra, self._subjects[reference], self.values)
         )
+
+    def _month_clause(self) -> str:
+        """How big the month was against the symbol's own volatility, in words."""
+        f = self.f
+        if not f.has("realized_volatility_20") or f.value("realized_volatility_20") <= 0:
+            return ""
+        month = f.value("window.month")
+        swing = f.value("realized_volatility_20") * math.sqrt(month / TRADING_DAYS)
+        size = abs(f.value("return_20")) / swing
+        if size >= 2:
+            return (
+                "[, an outsized month by {its} standards|, a month well beyond {its} usual swing]"
+            )
+        if size < 0.5:
+            return "[, a quiet month for {it}|, little net change for a month|]"
+        return ""
 
     def _high_clause(self) -> str:
         """Where the close sits against its 52-week high, when that is the story."""
@@ -408,10 +424,14 @@ class _Writer:
             )
         ]
         agree = (f.value("return_5") > 0) == (f.value("return_20") > 0)
+        way = "up" if f.value("return_20") > 0 else "down"
         span = (
             "[That makes {r5} over {week} sessions and {r20} over {month} for {it}[, the same direction on both clocks|; both clocks agree]"
             "|Over a week {it} [{is}|stand{s}] {r5}; over a month, {r20}"
-            "|The week ({r5}) and the month ({r20}) point the same way for {it}"
+            "|The week ({r5}) and the month ({r20}) both point " + way + " for {it}"
+            "|"
+            + way.capitalize()
+            + " on both clocks for {it}: {r5} on the week, {r20} on the month"
             "|{it} {has} [put together|strung together] {r5} in {week} sessions and {r20} in {month}"
             "|[Step back|Zoom out] and the picture [for {it} |]holds: {r5} on the week, {r20} on the month]"
             if agree
@@ -420,7 +440,9 @@ class _Writer:
             "|For {it}, {r5} over {week} sessions runs against {r20} over {month}"
             "|[Step back|Zoom out] and the picture [for {it} |]changes: {r5} on the week, {r20} on the month]"
         )
-        parts.append(self.say(f"move-span-{agree}", span + self._high_clause() + "."))
+        parts.append(
+            self.say(f"move-span-{agree}", span + self._month_clause() + self._high_clause() + ".")
+        )
         if f.has("distance_sma_50", "distance_sma_200", "sma_50", "sma_200"):
             above50, above200 = f.value("distance_sma_50") > 0, f.value("distance_sma_200") > 0
             sides = {
@@ -453,6 +475,8 @@ class _Writer:
         force = (
             "[a trend with some force|real directional force]"
             if strong
+            else "[barely any direction|almost no directional pull]"
+            if self.f.value("adx_14") < 15
             else "[no real trend strength|little directional force]"
         )
         regime = sheet.regime
@@ -485,7 +509,9 @@ class _Writer:
                 "[No trend qualifies[ for {it}|]: ADX {adx} shows "
                 + force
                 + "[, so we file it under range|]"
-                "|The regime is range for {it}, with ADX at {adx}, under the {adx_trend} that marks a trend"
+                "|The regime is range for {it}, with ADX at {adx}[, under the {adx_trend} that marks a trend|: "
+                + force
+                + "]"
                 "|Call it a range[ for {it}|]: ADX {adx} and no decisive slope in the {sma50_window}-day[|, so neither side owns the tape]"
                 "|{it} {is} not trending: ADX {adx} shows " + force + "[; range rules apply|]]."
             )
@@ -895,10 +921,17 @@ class _Writer:
                 )
             )
         if f.has("drawdown_252") and f.value("drawdown_252") < -0.1:
+            depth = (
+                "[, a bear-market hole|, deep in the red for the year]"
+                if f.value("drawdown_252") < -0.3
+                else ""
+            )
             items.append(
                 self.say(
                     "risk-drawdown",
-                    "[{it} {is} still {drawdown} below {its} {year_weeks}-week high of {high252}|The {year_weeks}-week high of {high252} is {drawdown} away|{it} {has} {drawdown} to recover before {its} {year_weeks}-week high ({high252}) is back in view]"
+                    "[{it} {is} still {drawdown} below {its} {year_weeks}-week high of {high252}"
+                    + depth
+                    + "|The {year_weeks}-week high of {high252} is {drawdown} away|{it} {has} {drawdown} to recover before {its} {year_weeks}-week high ({high252}) is back in view]"
                     "[, and overhead supply sits in between|; holders from higher up may sell into rallies|; the scars of the decline are recent|, a long way to climb|].",
                 )
             )
@@ -907,7 +940,7 @@ class _Writer:
             items.append(
                 self.say(
                     "risk-event",
-                    "[{event} on {when} can reprice {it} in a session|A surprise in {event} ({when}) is the scheduled risk for {it}|Event risk for {it}: {event}, {when}]"
+                    "[{event} on {when}: {shock} can reprice {it} in a session|{shock} in {event} ({when}) is the scheduled risk for {it}|Event risk for {it}: {event}, {when}, where {shock} would land]"
                     + (
                         "[|, and it carries the Risk score's event points]"
                         if self.scores["Risk"].components.get("event", 0) > 0
@@ -916,9 +949,9 @@ class _Writer:
                     + ".",
                     event=first.event,
                     when=show_date(first.date),
+                    shock=self.voice.pick("shock", EVENT_SHOCKS[event_kind(first.event)]),
                 )
             )
-        f = self.f
         if f.has("threat.probability", "threat.base_rate") and (
             f.value("threat.probability") > f.value("threat.base_rate")
         ):

@@ -257,6 +257,19 @@ EVENT_CHANNELS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
 """Why each kind of release can move markets, in a few wordings."""
 
 
+EVENT_SHOCKS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "jobs": ("a payrolls surprise", "a miss or beat on jobs"),
+        "inflation": ("a hot print", "an inflation surprise"),
+        "fed": ("a hawkish turn", "a surprise in the guidance"),
+        "spending": ("a consumer stumble", "a spending surprise"),
+        "growth": ("a growth scare", "a surprise in output"),
+        "macro": ("a surprise",),
+    }
+)
+"""What could go wrong at each kind of release, as the subject of a risk line."""
+
+
 def event_kind(event: str) -> str:
     """Return the story a calendar event tells: 'jobs', 'inflation', 'fed'... or 'macro'."""
     lowered = event.lower()
