@@ -215,19 +215,22 @@ class _Writer:
 
     def _month_clause(self) -> str:
         """How big the month was against the symbol's own volatility, in words."""
-        f = self.f
-        if not f.has("realized_volatility_20") or f.value("realized_volatility_20") <= 0:
+        swing = self._swing(self.f.value("window.month"))
+        if swing is None:
             return ""
-        month = f.value("window.month")
-        swing = f.value("realized_volatility_20") * math.sqrt(month / TRADING_DAYS)
-        size = abs(f.value("return_20")) / swing
+        size = abs(self.f.value("return_20")) / swing
         if size >= 2:
             return (
                 "[, an outsized month by {its} standards|, a month well beyond {its} usual swing]"
             )
-        if size < 0.5:
-            return "[, a quiet month for {it}|, little net change for a month|]"
-        return ""
+        return "[, a quiet month|, little net change for a month|]" if size < 0.5 else ""
+
+    def _swing(self, bars: float) -> float | None:
+        """The symbol's usual move over `bars` bars: its 20-day volatility scaled to them."""
+        f = self.f
+        if not f.has("realized_volatility_20") or f.value("realized_volatility_20") <= 0:
+            return None
+        return f.value("realized_volatility_20") * math.sqrt(bars / TRADING_DAYS)
 
     def _high_clause(self) -> str:
         """Where the close sits against its 52-week high, when that is the story."""
@@ -239,16 +242,14 @@ class _Writer:
         if self.values["drawdown"] == _ZERO_PERCENT:
             return "[, a hair under {its} {year_weeks}-week high of {high252}|, within a whisker of the {year_weeks}-week high at {high252}]"
         if drawdown > -0.02:
-            return "[, leaving {it} {drawdown} shy of {its} {year_weeks}-week high|, within {drawdown} of the {year_weeks}-week high at {high252}]"
+            return "[, {drawdown} shy of {its} {year_weeks}-week high|, within {drawdown} of the {year_weeks}-week high at {high252}]"
         return ""
 
     @property
     def sigma(self) -> float | None:
         """The day's move in daily standard deviations of the last 20 bars, if known."""
-        f = self.f
-        if not f.has("realized_volatility_20") or f.value("realized_volatility_20") <= 0:
-            return None
-        return f.value("return_1") / (f.value("realized_volatility_20") / math.sqrt(TRADING_DAYS))
+        swing = self._swing(1)
+        return None if swing is None else self.f.value("return_1") / swing
 
     def size(self) -> Literal["big", "large", "normal", "small", "unknown"]:
         """How the day's move compares with the symbol's own daily swing."""
@@ -414,11 +415,13 @@ class _Writer:
                 "|{name} finished the day {r1} at {close}"
                 "|{it} "
                 + (
-                    "[rose|gained|added|climbed]"
+                    "[held|finished unchanged] at {close}"
+                    if self.values["r1u"] == _ZERO_PERCENT
+                    else "[rose|gained|added|climbed] {r1u} to [close at|finish at|settle at] {close}"
                     if self.f.value("return_1") > 0
-                    else "[fell|lost|gave up|shed]"
+                    else "[fell|lost|gave up|shed] {r1u} to [close at|finish at|settle at] {close}"
                 )
-                + " {r1u} to [close at|finish at|settle at] {close}]"
+                + "]"
                 + size
                 + ".",
             )
