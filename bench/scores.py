@@ -19,11 +19,13 @@ import numpy as np
 import polars as pl
 
 from articles import market_panel
+from pulsewire.analysis.history import forward_log_return
+from pulsewire.analysis.rows import lead_bar_rows
 from pulsewire.analysis.snapshot import UniverseAnalysis
 from pulsewire.model import Panel
 from pulsewire.scores import conviction, pulse, pulse_contributions, pulse_inputs, pulse_score
 from pulsewire.scores.board import ScoreBoard
-from pulsewire.scores.threat import calibrate_threat, sharp_moves, threat_feature
+from pulsewire.scores.threat import HORIZON, calibrate_threat, sharp_moves, threat_feature
 from pulsewire.sources import bundled_data, load
 
 REPEATS = 3
@@ -66,8 +68,8 @@ def _rows(name: str, panel: Panel, events: list[dt.date]) -> list[str]:
         calibrate_threat(
             panel.dates,
             threat_feature(indicators.volatility_percentile),
-            sharp_moves(panel.adj_close),
-            np.isfinite(panel.close),
+            sharp_moves(panel.adj_close, forward_log_return(panel.adj_close, HORIZON)),
+            lead_bar_rows(np.isfinite(panel.close), HORIZON),
         )
 
     rng = np.random.default_rng(7)

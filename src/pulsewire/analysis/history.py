@@ -92,11 +92,14 @@ def forward_log_return(close: FloatArray, horizon: int) -> FloatArray:
     DataError
         If `horizon` is below 1.
     """
-    return _lead_and_forward(close, horizon)[1]
+    return lead_and_forward(close, horizon)[1]
 
 
-def _lead_and_forward(close: FloatArray, horizon: int) -> tuple[IntArray, FloatArray]:
-    """Return the row `horizon` bars after each bar (-1: none) and the log return to it."""
+def lead_and_forward(close: FloatArray, horizon: int) -> tuple[IntArray, FloatArray]:
+    """Return the row `horizon` bars after each bar (-1: none) and the log return to it.
+
+    One pass for both: the row says from which close the return is known.
+    """
     check_at_least("horizon", horizon, 1)
     lead = lead_bar_rows(np.isfinite(close), horizon)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -206,7 +209,7 @@ class _Outcomes:
         check_at_least("volatility_window", volatility_window, 2)
         if not (np.isfinite(sigmas) and sigmas > 0):
             raise DataError("sigmas", sigmas, f"sigmas={sigmas} is not a positive number")
-        lead, forward = _lead_and_forward(close, horizon)
+        lead, forward = lead_and_forward(close, horizon)
         scale = sigmas * np.sqrt(horizon) * daily_volatility(close, volatility_window)
         known = np.isfinite(forward) & (scale > 0)
         large = known & (np.abs(forward) > scale)

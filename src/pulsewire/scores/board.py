@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from pulsewire._types import FloatArray, IntArray
-from pulsewire.analysis.history import forward_log_return
-from pulsewire.analysis.rows import as_date, lead_bar_rows
+from pulsewire.analysis.history import lead_and_forward
+from pulsewire.analysis.rows import as_date
 from pulsewire.analysis.snapshot import UniverseAnalysis
 from pulsewire.errors import DataError
 from pulsewire.model import Panel
@@ -124,7 +124,9 @@ class ScoreBoard:
         risk_in = risk_inputs(indicators, panel.dates, event_dates)
         risk_points = risk_contributions(risk_in)
         feature = threat_feature(indicators.volatility_percentile)
-        outcome = sharp_moves(panel.adj_close)
+        # Each bar's 5th next bar and the return to it, once for Threat and the Pulse record.
+        known_at, forward = lead_and_forward(panel.adj_close, HORIZON)
+        outcome = sharp_moves(panel.adj_close, forward)
         return cls(
             panel=panel,
             pulse_inputs=inputs,
@@ -136,9 +138,9 @@ class ScoreBoard:
             risk=risk(risk_points),
             threat_feature=feature,
             sharp_moves=outcome,
-            threat=calibrate_threat(panel.dates, feature, outcome, np.isfinite(panel.close)),
-            forward=forward_log_return(panel.adj_close, HORIZON),
-            known_at=lead_bar_rows(np.isfinite(panel.close), HORIZON),
+            threat=calibrate_threat(panel.dates, feature, outcome, known_at),
+            forward=forward,
+            known_at=known_at,
         )
 
     def at(self, symbol: str, as_of: dt.date) -> SymbolScores:

@@ -29,9 +29,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from pulsewire._types import BoolArray, DateArray, FloatArray
-from pulsewire.analysis.history import daily_volatility, forward_log_return
-from pulsewire.analysis.rows import lead_bar_rows
+from pulsewire._types import DateArray, FloatArray, IntArray
+from pulsewire.analysis.history import daily_volatility
 from pulsewire.errors import DataError
 from pulsewire.model.score import Component, Score
 
@@ -44,10 +43,13 @@ MIN_FIT_ROWS: Final = 5_000
 LevelArray = npt.NDArray[np.int8]
 
 
-def sharp_moves(prices: FloatArray) -> FloatArray:
-    """Return 1 where a sharp move follows bar s, 0 where none does, NaN where unknown."""
+def sharp_moves(prices: FloatArray, forward: FloatArray) -> FloatArray:
+    """Return 1 where a sharp move follows bar s, 0 where none does, NaN where unknown.
+
+    `forward` is the `HORIZON`-bar forward log return of `prices` (`forward_log_return`),
+    computed once by the caller that also needs it.
+    """
     sigma = daily_volatility(prices, VOLATILITY_WINDOW)
-    forward = forward_log_return(prices, HORIZON)
     known = np.isfinite(sigma) & np.isfinite(forward)
     with np.errstate(invalid="ignore"):
         sharp = np.abs(forward) > SIGMAS * sigma * np.sqrt(HORIZON)
@@ -86,7 +88,7 @@ def calibrate_threat(
     dates: DateArray,
     feature: FloatArray,
     outcome: FloatArray,
-    has_bar: BoolArray,
+    known_at: IntArray,
     min_fit_rows: int = MIN_FIT_ROWS,
 ) -> ThreatCalibration:
     """Return walk-forward threat levels: each year's cut points fitted on earlier years only.
@@ -99,14 +101,14 @@ def calibrate_threat(
         (T, N) `threat_feature`, NaN where unknown.
     outcome
         (T, N) `sharp_moves`, NaN where unknown.
-    has_bar
-        (T, N) True where a symbol has a bar: an outcome is known at its 5th next bar.
+    known_at
+        (T, N) row of each bar's `HORIZON`-th next bar (`lead_bar_rows`; -1: none yet),
+        where its outcome becomes known.
     min_fit_rows
         Known past (feature, outcome) pairs a year needs before it gets levels.
     """
     levels = np.zeros(feature.shape, np.int8)
     predicted = np.full(feature.shape, np.nan)
-    known_at = lead_bar_rows(has_bar, HORIZON)
     usable = np.isfinite(feature) & np.isfinite(outcome) & (known_at >= 0)
     fits: dict[int, ThreatFit] = {}
     years = dates.astype("datetime64[Y]")
