@@ -19,7 +19,7 @@ from typing import Final, Literal
 from pulsewire.article.model import Article, ScoreBadge, SourceRef
 from pulsewire.facts.format import show, show_date
 from pulsewire.facts.sheet import Fact, FactSheet, HistoryFact, LevelFact, ScoreFact
-from pulsewire.writer.lexicon import EVENT_CHANNELS, EVENT_SHOCKS, character, event_kind
+from pulsewire.writer.lexicon import EVENT_CHANNELS, EVENT_SHOCKS, character, release
 from pulsewire.writer.voice import Voice
 
 WORDS_PER_MINUTE: Final = 200
@@ -860,7 +860,9 @@ class _Writer:
     def catalysts(self) -> tuple[str, ...]:
         items = []
         for index, event in enumerate(self.sheet.events):
-            channel = self.voice.pick(f"channel-{index}", EVENT_CHANNELS[event_kind(event.event)])
+            channel = self.voice.pick(
+                f"channel-{index}", EVENT_CHANNELS[release(event.event).story]
+            )
             link = (
                 "[, and {it} trade{s} on {drivers}|; {it} answer{s} to {drivers}|, which reaches {it} through {drivers}]"
                 if index == 0
@@ -952,7 +954,7 @@ class _Writer:
                     + ".",
                     event=first.event,
                     when=show_date(first.date),
-                    shock=self.voice.pick("shock", EVENT_SHOCKS[event_kind(first.event)]),
+                    shock=self.voice.pick("shock", EVENT_SHOCKS[release(first.event).story]),
                 )
             )
         if f.has("threat.probability", "threat.base_rate") and (
@@ -1095,7 +1097,7 @@ class _Writer:
         if sheet.stale:
             tags.append("stale-data")
         for event in sheet.events:
-            tag = _event_tag(event.event)
+            tag = release(event.event).tag
             if tag not in tags:
                 tags.append(tag)
         for source in sheet.news:
@@ -1126,21 +1128,6 @@ _PLAYS: Final = {
 
 def _badge(score: ScoreFact) -> ScoreBadge:
     return ScoreBadge(**score.model_dump(exclude={"components"}))
-
-
-def _event_tag(event: str) -> str:
-    lowered = event.lower()
-    for needle, tag in (
-        ("employment", "jobs-report"),
-        ("cpi", "cpi"),
-        ("fomc", "fomc"),
-        ("retail", "retail-sales"),
-        ("gross domestic", "gdp"),
-        ("personal income", "pce"),
-    ):
-        if needle in lowered:
-            return tag
-    return "macro"
 
 
 def write_article(sheet: FactSheet, published: dt.datetime) -> Article:

@@ -214,15 +214,26 @@ def character(symbol: str) -> Character:
     return CHARACTERS.get(symbol, _PLAIN)
 
 
-EVENT_KINDS: Final[tuple[tuple[str, str], ...]] = (
-    ("employment", "jobs"),
-    ("cpi", "inflation"),
-    ("fomc", "fed"),
-    ("retail", "spending"),
-    ("gross domestic", "growth"),
-    ("personal income", "inflation"),
+@dataclass(frozen=True, slots=True)
+class Release:
+    """A kind of scheduled release: the story it tells and the tag it is filed under."""
+
+    story: str
+    """'jobs', 'inflation', 'fed', 'spending', 'growth' or 'macro': keys the wordings."""
+    tag: str
+
+
+RELEASES: Final[tuple[tuple[str, Release], ...]] = (
+    ("employment", Release("jobs", "jobs-report")),
+    ("cpi", Release("inflation", "cpi")),
+    ("fomc", Release("fed", "fomc")),
+    ("retail", Release("spending", "retail-sales")),
+    ("gross domestic", Release("growth", "gdp")),
+    ("personal income", Release("inflation", "pce")),
 )
-"""A needle of a calendar event's name, and the story it tells."""
+"""A needle of a calendar event's name, and the release it names."""
+
+_UNLISTED: Final = Release("macro", "macro")
 
 EVENT_CHANNELS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
@@ -270,7 +281,7 @@ EVENT_SHOCKS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
 """What could go wrong at each kind of release, as the subject of a risk line."""
 
 
-def event_kind(event: str) -> str:
-    """Return the story a calendar event tells: 'jobs', 'inflation', 'fed'... or 'macro'."""
+def release(event: str) -> Release:
+    """Return the release a calendar event's name names; an unlisted one is 'macro'."""
     lowered = event.lower()
-    return next((kind for needle, kind in EVENT_KINDS if needle in lowered), "macro")
+    return next((kind for needle, kind in RELEASES if needle in lowered), _UNLISTED)
