@@ -7,6 +7,7 @@ Window lengths (50-day, 14-bar...) are facts too, with the definition as their s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
@@ -24,7 +25,7 @@ from pulsewire.facts.sheet import (
     FactSheet,
     HistoryFact,
     LevelFact,
-    RecordFact,
+    PulseRecordFact,
     RelatedFact,
     ScoreFact,
     Source,
@@ -245,11 +246,8 @@ def build_factsheet(
         facts.add("record.cases", record.cases, "count", where)
         facts.add("record.hit_rate", record.hit_rate, "percent", where)
         facts.add("record.base_rate", record.base_rate, "percent", f"{where}: all labels")
-        record_fact = RecordFact(
-            label=record.label,  # type: ignore[arg-type]
-            horizon=record.horizon,
-            cases=record.cases,
-            hits=record.hits,
+        record_fact = PulseRecordFact(
+            **dataclasses.asdict(record),
             hit_rate=record.hit_rate,
             base_rate=record.base_rate,
             edge=record.edge,

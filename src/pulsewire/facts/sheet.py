@@ -67,13 +67,15 @@ class HistoryFact(Frozen):
     last: dt.date | None
 
 
-class RecordFact(Frozen):
+class PulseRecordFact(Frozen):
     """The symbol's past readings with today's Pulse label, graded `horizon` bars on."""
 
     label: Literal["Bullish", "Bearish"]
     horizon: int
     cases: int
     hits: int
+    bars: int = Field(description="All past bars with a known outcome: the base rate's n.")
+    moves: int = Field(description="Of them, those followed by a move the label's way.")
     hit_rate: float
     base_rate: float
     edge: bool = Field(description="The base rate lies outside the hit rate's 95% interval.")
@@ -128,7 +130,7 @@ class FactSheet(Frozen):
     range_low: float | None
     range_high: float | None
     history: tuple[HistoryFact, ...]
-    pulse_record: RecordFact | None
+    pulse_record: PulseRecordFact | None
     findings: tuple[str, ...]
     events: tuple[EventFact, ...]
     news: tuple[Source, ...]
