@@ -98,19 +98,17 @@ class UniverseAnalysis:
             symbol=symbol,
             as_of=day,
             close=float(panel.close[row, column]),
-            indicators=dict(
-                {
-                    name: float(getattr(self.indicators, name)[row, column])
-                    for name in INDICATOR_FIELDS
-                }
-            ),
+            indicators={
+                name: float(getattr(self.indicators, name)[row, column])
+                for name in INDICATOR_FIELDS
+            },
             regime=Regime.of_code(int(self.regimes[row, column])),
             levels=levels_asof(
                 panel.dates, panel.high, panel.low, panel.close, self.indicators.atr_14, column, row
             ),
-            relative_strength=dict(
-                {name: float(values[row, column]) for name, values in self.strength.items()}
-            ),
+            relative_strength={
+                name: float(values[row, column]) for name, values in self.strength.items()
+            },
             day=day_context(panel, symbol, day),
             calm_history=self.calm_history.at(symbol, day),
             findings=self.quality.findings(symbol, now),

@@ -126,7 +126,9 @@ class FactSheet(Frozen):
     facts: dict[str, Fact]
     scores: tuple[ScoreFact, ...]
     threat_probability: float | None
-    levels: tuple[LevelFact, ...]
+    levels: tuple[LevelFact, ...] = Field(
+        description="Supports, then resistances, each side nearest the close first."
+    )
     range_low: float | None
     range_high: float | None
     history: tuple[HistoryFact, ...]
@@ -135,3 +137,7 @@ class FactSheet(Frozen):
     events: tuple[EventFact, ...]
     news: tuple[Source, ...]
     related: tuple[RelatedFact, ...]
+
+    def nearest(self, side: Literal["support", "resistance"]) -> LevelFact | None:
+        """Return the zone closest to the close on one side (levels are kept nearest first)."""
+        return next((level for level in self.levels if level.side == side), None)

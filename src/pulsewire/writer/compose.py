@@ -125,10 +125,7 @@ class _Writer:
         self.references = (sheet.name, *self.character.aliases)
         self.scores = {s.name: s for s in sheet.scores}
         self.label = self.scores["Pulse"].label
-        supports = [lv for lv in sheet.levels if lv.side == "support"]
-        resistances = [lv for lv in sheet.levels if lv.side == "resistance"]
-        self.support = supports[0] if supports else None
-        self.resistance = resistances[0] if resistances else None
+        self.support, self.resistance = sheet.nearest("support"), sheet.nearest("resistance")
         self.values = self._values()
         self._said = self.voice.pick("references", range(len(self.references)))
         self._subjects = {reference: _subject(reference) for reference in self.references}

@@ -108,8 +108,7 @@ def edition_calls(edition: Edition) -> list[Call]:
     calls = []
     for sheet in edition.sheets:
         scores = {s.name: s for s in sheet.scores}
-        support = next((lv for lv in sheet.levels if lv.side == "support"), None)
-        resistance = next((lv for lv in sheet.levels if lv.side == "resistance"), None)
+        support, resistance = sheet.nearest("support"), sheet.nearest("resistance")
         threat = scores.get("Threat")
         calls.append(
             Call(
