@@ -332,6 +332,9 @@ def analyze_command(
         for score in (scores.pulse, scores.conviction, scores.risk, scores.threat):
             if score is not None:
                 out.print(Text(score.explain()))
+        for detail in (scores.record, scores.threat_reading):
+            if detail is not None:
+                out.print(Text(f"  {detail.explain()}"))
         out.print(_levels_table(analysis))
         if analysis.levels.range is not None:
             box = analysis.levels.range

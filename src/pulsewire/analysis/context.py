@@ -37,6 +37,7 @@ class AssetClass(StrEnum):
     EQUITY_INDEX = "equity index"
     SECTOR = "sector"
     BOND = "bond"
+    CREDIT = "credit"
     COMMODITY = "commodity"
     CURRENCY = "currency"
     VOLATILITY = "volatility"
@@ -52,7 +53,8 @@ ASSET_CLASS: Final[Mapping[str, AssetClass]] = MappingProxyType(
             ("XLB", "XLC", "XLE", "XLF", "XLI", "XLK", "XLP", "XLRE", "XLU", "XLV", "XLY"),
             AssetClass.SECTOR,
         ),
-        **dict.fromkeys(("TLT", "IEF", "HYG"), AssetClass.BOND),
+        **dict.fromkeys(("TLT", "IEF"), AssetClass.BOND),
+        "HYG": AssetClass.CREDIT,
         **dict.fromkeys(("GLD", "SLV", "USO"), AssetClass.COMMODITY),
         "UUP": AssetClass.CURRENCY,
         "VIX": AssetClass.VOLATILITY,

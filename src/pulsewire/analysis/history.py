@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import polars as pl
 
 from pulsewire._types import BoolArray, DateArray, FloatArray, IntArray
 from pulsewire.analysis import _kernels
@@ -41,6 +42,7 @@ __all__ = [
     "calm_volatility",
     "daily_volatility",
     "forward_log_return",
+    "long_run_volatility",
     "measure_history",
     "measure_universe",
     "rsi_above",
@@ -70,6 +72,37 @@ def daily_volatility(close: FloatArray, window: int = 20) -> FloatArray:
         If `window` is below 2.
     """
     return realized_volatility(close, window, periods_per_year=1.0)
+
+
+def long_run_volatility(daily: FloatArray, window: IntArray) -> FloatArray:
+    """Return the median of the last `window[j]` values of each column's `daily` volatility.
+
+    The yardstick of a *sharp* move: a storm's own volatility would call a crash
+    ordinary, so moves are measured against years of the symbol's normal. Values are
+    known at each bar (the window ends there) and need a third of the window.
+
+    Parameters
+    ----------
+    daily
+        (T, N) `daily_volatility`; NaN rows are skipped, so windows count bars.
+    window
+        (N,) values per median, at least 3: e.g. three years of each symbol's sessions.
+    """
+    if window.shape != (daily.shape[1],) or (window < 3).any():
+        raise DataError("window", window, f"needs {daily.shape[1]} window lengths of at least 3")
+    rows = bar_rows(np.isfinite(daily))
+    packed = at_rows(daily, rows)
+    out = np.full(daily.shape, np.nan)
+    for length in np.unique(window):
+        columns = np.flatnonzero(window == length)
+        frame = pl.from_numpy(packed[:, columns]).fill_nan(None)
+        medians = frame.select(
+            pl.all().rolling_median(int(length), min_samples=int(length) // 3)
+        ).to_numpy()
+        for k, column in enumerate(columns):
+            own = rows[:, column] >= 0
+            out[rows[own, column], column] = medians[own, k]
+    return out
 
 
 def forward_log_return(close: FloatArray, horizon: int) -> FloatArray:

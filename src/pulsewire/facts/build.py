@@ -24,23 +24,25 @@ from pulsewire.facts.sheet import (
     Fact,
     FactSheet,
     HistoryFact,
+    LeanRecordFact,
     LevelFact,
-    PulseRecordFact,
     RelatedFact,
     ScoreFact,
     Source,
+    ThreatFact,
     Unit,
 )
 from pulsewire.model import NAMES, CalendarEvent, LevelKind, Outlier, Stale
 from pulsewire.model.score import Score
 from pulsewire.scores.board import SymbolScores
-from pulsewire.scores.threat import SIGMAS
+from pulsewire.scores.threat import SIGMAS, ThreatReading
 
 CATEGORIES: Final[Mapping[AssetClass, str]] = MappingProxyType(
     {
         AssetClass.EQUITY_INDEX: "Stocks",
         AssetClass.SECTOR: "Sectors",
         AssetClass.BOND: "Bonds",
+        AssetClass.CREDIT: "Bonds",
         AssetClass.COMMODITY: "Commodities",
         AssetClass.CURRENCY: "Currencies",
         AssetClass.VOLATILITY: "Volatility",
@@ -78,7 +80,8 @@ WINDOWS: Final[Mapping[str, tuple[int, str]]] = MappingProxyType(
         ),
         "threshold.sharp_sigmas": (
             int(SIGMAS),
-            "definition: a sharp move is a 5-bar return beyond this many 20-day sigmas",
+            "definition: a sharp move is a 5-bar return beyond this many long-run daily "
+            "volatilities x sqrt 5",
         ),
     }
 )
@@ -130,7 +133,7 @@ class _Facts:
             self.items[key] = {"value": value, "unit": unit, "source": source}
 
 
-def _score_fact(score: Score, facts: _Facts, symbol: str) -> ScoreFact:
+def _score_fact(score: Score, facts: _Facts, symbol: str, detail: str | None) -> ScoreFact:
     name = score.name.lower()
     where = f"{symbol} {score.name}, {score.as_of}"
     facts.add(name, score.value, "score" if score.name != "Threat" else "level", where)
@@ -147,8 +150,43 @@ def _score_fact(score: Score, facts: _Facts, symbol: str) -> ScoreFact:
         value=score.value,
         label=score.label,
         display=display,
-        explanation=score.explain(),
+        explanation=score.explain() if detail is None else f"{score.explain()}; {detail}",
         components={c.name: c.contribution for c in score.components},
+    )
+
+
+def _threat_fact(
+    reading: ThreatReading | None, facts: _Facts, symbol: str, day: dt.date
+) -> ThreatFact | None:
+    """Add Threat's chance, move size and record to `facts`; return them as a `ThreatFact`."""
+    if reading is None:
+        return None
+    fit = reading.fit
+    where = f"{symbol} Threat, {day}: {fit.group} fit of {fit.year} on {fit.cases:,} past cases"
+    facts.add("threat.probability", reading.probability, "percent", where)
+    facts.add(
+        "threat.move",
+        reading.move,
+        "percent",
+        f"{symbol}, {day}: exp(2 x long-run daily volatility x sqrt 5) - 1",
+    )
+    record = reading.record
+    if record is not None:
+        where = f"{record.group}: past Threat readings at level {record.level} before {record.year}"
+        facts.add("threat.cases", record.cases, "count", where)
+        facts.add("threat.frequency", record.frequency, "percent", where)
+        facts.add("threat.base_rate", record.base_rate, "percent", f"{where}: every level")
+    return ThreatFact(
+        probability=reading.probability,
+        move=reading.move,
+        fit_group=fit.group,
+        own_fit=reading.own,
+        fit_year=fit.year,
+        record_group=record.group if record else fit.group,
+        record_cases=record.cases if record else 0,
+        record_frequency=record.frequency if record else math.nan,
+        record_base_rate=record.base_rate if record else math.nan,
+        explanation=reading.explain(),
     )
 
 
@@ -225,38 +263,33 @@ def build_factsheet(
         facts.add("range.high", box.high, "price", where)
         facts.add("range.bars", box.bars, "count", where)
 
+    details = {
+        "Threat": None if scores.threat_reading is None else scores.threat_reading.explain(),
+        "Conviction": None if scores.record is None else scores.record.explain(),
+    }
     score_facts = tuple(
-        _score_fact(score, facts, symbol)
+        _score_fact(score, facts, symbol, details.get(score.name))
         for score in (scores.pulse, scores.conviction, scores.risk, scores.threat)
         if score is not None
     )
-    probability = scores.threat_probability
-    facts.add(
-        "threat.probability",
-        probability,
-        "percent",
-        f"past bars at this Threat level followed by a sharp move, fitted before {day.year}",
-    )
-    record, record_fact = scores.pulse_record, None
+    threat_fact = _threat_fact(scores.threat_reading, facts, symbol, day)
+    record, record_fact = scores.record, None
     if record is not None and record.cases:
         where = (
-            f"{symbol}: past bars with Pulse {record.label} and a {record.horizon}-bar outcome "
-            f"known by {day}"
+            f"{record.group}: non-overlapping past cases reading {record.state} with a "
+            f"{record.horizon}-bar outcome known by {day}"
         )
         facts.add("record.cases", record.cases, "count", where)
         facts.add("record.hit_rate", record.hit_rate, "percent", where)
-        facts.add("record.base_rate", record.base_rate, "percent", f"{where}: all labels")
-        record_fact = PulseRecordFact(
+        facts.add("record.base_rate", record.base_rate, "percent", f"{where}: every state")
+        record_fact = LeanRecordFact(
             **dataclasses.asdict(record),
+            label=record.label,  # type: ignore[arg-type]
             hit_rate=record.hit_rate,
             base_rate=record.base_rate,
-            edge=record.edge,
+            z=record.z if math.isfinite(record.z) else None,
+            verdict=record.verdict,  # type: ignore[arg-type]
         )
-    fit = scores.threat_fit
-    if fit is not None and scores.threat is not None:
-        where = f"Threat calibration of {fit.year}: all symbols' outcomes known before it"
-        facts.add("threat.cases", fit.counts[int(scores.threat.value) - 1], "count", where)
-        facts.add("threat.base_rate", fit.base_rate, "percent", where)
 
     history = []
     for result in analysis.calm_history:
@@ -326,12 +359,13 @@ def build_factsheet(
         regime=None if analysis.regime is None else str(analysis.regime),
         facts=_FACTS.validate_python(facts.items),
         scores=score_facts,
-        threat_probability=None if math.isnan(probability) else probability,
+        threat_probability=None if threat_fact is None else threat_fact.probability,
+        threat=threat_fact,
         levels=tuple(supports + resistances),
         range_low=None if box is None else box.low,
         range_high=None if box is None else box.high,
         history=tuple(history),
-        pulse_record=record_fact,
+        record=record_fact,
         findings=tuple(str(f) for f in analysis.findings if not isinstance(f, Outlier)),
         events=event_facts,
         news=tuple(news),

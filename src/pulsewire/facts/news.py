@@ -224,6 +224,7 @@ CLASS_TERMS: Final[Mapping[AssetClass, tuple[str, ...]]] = MappingProxyType(
         AssetClass.EQUITY_INDEX: ("stock market", "equities", "stock futures"),
         AssetClass.SECTOR: ("sector", "stock market", "equities", "earnings"),
         AssetClass.BOND: ("bond", "bond market", "yield", "fixed income", "debt"),
+        AssetClass.CREDIT: ("junk bond", "high-yield bond", "credit spread", "corporate bond"),
         AssetClass.COMMODITY: ("commodities", "commodity", "raw materials"),
         AssetClass.CURRENCY: ("currency", "currencies", "forex", "fx", "exchange rate"),
         AssetClass.VOLATILITY: ("selloff", "sell off", "turmoil", "risk off", "hedging"),

@@ -67,18 +67,36 @@ class HistoryFact(Frozen):
     last: dt.date | None
 
 
-class PulseRecordFact(Frozen):
-    """The symbol's past readings with today's Pulse label, graded `horizon` bars on."""
+class ThreatFact(Frozen):
+    """Threat's chance, the size of move it is about, the fit it came from and its record."""
 
+    probability: float
+    move: float = Field(description="A sharp move here: a 5-bar return beyond this, either way.")
+    fit_group: str = Field(description="Whose fit gave the chance: a peer group or all symbols.")
+    own_fit: bool = Field(description="The symbol's group's own fit (else the pooled one).")
+    fit_year: int
+    record_group: str
+    record_cases: int = Field(description="Past readings at today's level, non-overlapping.")
+    record_frequency: float
+    record_base_rate: float = Field(description="Sharp-move share of all past readings.")
+    explanation: str
+
+
+class LeanRecordFact(Frozen):
+    """The record of today's lean state in the symbol's peer group, graded 5 bars on."""
+
+    state: str
     label: Literal["Bullish", "Bearish"]
+    group: str
     horizon: int
-    cases: int
+    cases: int = Field(description="Non-overlapping past cases in this state, outcome known.")
     hits: int
-    bars: int = Field(description="All past bars with a known outcome: the base rate's n.")
-    moves: int = Field(description="Of them, those followed by a move the label's way.")
+    all_cases: int = Field(description="All the group's known cases: the base rate's n.")
+    all_moves: int = Field(description="Of them, those that moved the lean's way.")
     hit_rate: float
     base_rate: float
-    edge: bool = Field(description="The base rate lies outside the hit rate's 95% interval.")
+    z: float | None = Field(description="Standard errors above the base rate; None: too few.")
+    verdict: Literal["edge", "none", "worse"]
 
 
 class EventFact(Frozen):
@@ -126,13 +144,14 @@ class FactSheet(Frozen):
     facts: dict[str, Fact]
     scores: tuple[ScoreFact, ...]
     threat_probability: float | None
+    threat: ThreatFact | None
     levels: tuple[LevelFact, ...] = Field(
         description="Supports, then resistances, each side nearest the close first."
     )
     range_low: float | None
     range_high: float | None
     history: tuple[HistoryFact, ...]
-    pulse_record: PulseRecordFact | None
+    record: LeanRecordFact | None
     findings: tuple[str, ...]
     events: tuple[EventFact, ...]
     news: tuple[Source, ...]

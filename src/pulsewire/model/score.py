@@ -46,7 +46,26 @@ class Score:
             )
 
     def explain(self) -> str:
-        """Return the score in one line: its value, label and largest contributions."""
-        parts = sorted(self.components, key=lambda c: -abs(c.contribution))[:3]
-        reasons = ", ".join(f"{c.name} {c.contribution:+.0f}" for c in parts)
-        return f"{self.name} {self.value:.0f} ({self.label}): {reasons}"
+        """Return the score in one line: value and label = base + every part, in rule order.
+
+        Parts are rounded to 0.1 so that the printed ones add up to the printed value
+        (largest remainders take the leftover tenths).
+        """
+        shown = _tenths([c.contribution for c in self.components], self.value - self.base)
+        parts = " ".join(
+            f"{'-' if tenths < 0 else '+'} {c.name} {abs(tenths) / 10:g}"
+            for c, tenths in zip(self.components, shown, strict=True)
+        )
+        value = round(self.value * 10) / 10
+        return f"{self.name} {value:g} ({self.label}) = {self.base:g} {parts}".rstrip()
+
+
+def _tenths(values: list[float], total: float) -> list[int]:
+    """Return `values` in whole tenths that sum to `total` in whole tenths."""
+    scaled = [v * 10 for v in values]
+    floors = [math.floor(v) for v in scaled]
+    left = round(total * 10) - sum(floors)
+    order = sorted(range(len(values)), key=lambda i: floors[i] - scaled[i])
+    for i in order[: max(left, 0)]:
+        floors[i] += 1
+    return floors

@@ -43,6 +43,11 @@ def calendar_for(symbol: str) -> str:
     return ALWAYS_OPEN if symbol.upper().endswith(_CRYPTO_QUOTES) else XNYS
 
 
+def sessions_per_year(symbol: str) -> int:
+    """Return the bars a year holds on the symbol's calendar: 365 for crypto, 252 for the NYSE."""
+    return 365 if calendar_for(symbol) == ALWAYS_OPEN else 252
+
+
 NAMES: Final[Mapping[str, str]] = MappingProxyType(
     {
         "SPY": "the S&P 500",

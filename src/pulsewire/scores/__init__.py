@@ -1,6 +1,6 @@
 """Scores: explainable numbers a reader sees, each the sum of its components. Pure."""
 
-from pulsewire.scores.conviction import conviction, conviction_label, conviction_score
+from pulsewire.scores.conviction import conviction_label, conviction_score
 from pulsewire.scores.pulse import (
     RULES,
     pulse,
@@ -13,7 +13,6 @@ from pulsewire.scores.risk import days_to_next_event, risk_label, risk_score
 
 __all__ = [
     "RULES",
-    "conviction",
     "conviction_label",
     "conviction_score",
     "days_to_next_event",

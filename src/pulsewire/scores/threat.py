@@ -1,27 +1,33 @@
-"""Threat level 1-5: how likely a sharp move is soon, calibrated walk-forward.
+"""Threat level 1-5: the chance of a sharp move within 5 sessions, fitted walk-forward.
 
-A **sharp move** at row s: the absolute 5-bar forward log return exceeds 2 x the
-trailing 20-bar daily volatility at s x sqrt(5) (`analysis.history`'s large move).
+A **sharp move** after bar s: the absolute 5-bar forward log return exceeds
+``SIGMAS x long-run daily volatility x sqrt(5)``, where the long-run volatility is the
+median of the symbol's 20-day daily volatility over its last three years of bars,
+known at s (`long_run_volatility`). The yardstick is the symbol's normal, not the last
+few weeks: in a storm the same move is far likelier than in a calm.
 
-The **threat feature** is volatility compression, 1 - the percentile of 20-day realised
-volatility within its trailing year: measured on the bundled history, sharp moves (in
-units of the calm volatility itself) follow compressed volatility about three times as
-often as stretched volatility.
+**Inputs**: three log ratios to the long-run volatility, clipped to +-`CLIP`: 20-day
+volatility (the storm now), the 5-bar mean high-low range (a storm starting, with the
+intraday stress that closes hide) and the day's opening gap; and compression, 1 - the
+percentile of 20-day volatility in its year (a calm that tends to end). Each was kept
+for the walk-forward Brier skill it adds on the bundle; 5-day volatility, the VIX and
+the calendar were tried and left out (CALIBRATION.md measures them all).
 
-**Calibration, walk-forward**: for each calendar year, the four cut points between
-levels are the quintiles of the feature over every past bar whose outcome was already
-known before the year began (its symbol's 5th next bar came before the year's first
-row), pooled over the symbols; the predicted frequency of a level is the sharp-move
-frequency of its bin in that same past. Nothing fitted for a year uses a bar of that
-year or after it. A year without `MIN_FIT_ROWS` known past outcomes gets no level (0).
+**Fit**: each calendar year, a logistic regression per peer group (`groups.py`) and one
+pooled over every symbol, both on non-overlapping cases (every 5th bar of each symbol)
+whose outcome was known before the year's first row. A group is scored with its own fit
+only once its own fits have beaten the pooled one on the group's earlier years, out of
+sample; otherwise, and for a symbol of no group, with the pooled fit, said so. Nothing
+fitted for a year reads a bar of that year or after it.
 
-As a `Score`, Threat is 1 plus one component, volatility compression, worth the number
-of cut points the feature passes (0-4).
+**Levels** are bands of the predicted chance, the same for every group:
+1 below 3%, 2 below 6%, 3 below 12%, 4 below 24%, 5 from 24%.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -29,140 +35,400 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from pulsewire._types import DateArray, FloatArray, IntArray
-from pulsewire.analysis.history import daily_volatility
+from pulsewire._types import BoolArray, DateArray, FloatArray, IntArray
+from pulsewire.analysis.history import daily_volatility, long_run_volatility
+from pulsewire.analysis.indicators import sma
+from pulsewire.analysis.rows import at_rows, lagged_bar_rows
 from pulsewire.errors import DataError
+from pulsewire.model.panel import Panel
 from pulsewire.model.score import Component, Score
+from pulsewire.model.symbols import sessions_per_year
+from pulsewire.scores.groups import GROUP_NAMES, POOLED, group_codes
 
 HORIZON: Final = 5
 SIGMAS: Final = 2.0
-VOLATILITY_WINDOW: Final = 20
+LONG_RUN_YEARS: Final = 3
 LEVELS: Final = 5
-MIN_FIT_ROWS: Final = 5_000
+BANDS: Final = (0.03, 0.06, 0.12, 0.24)
+"""Upper bounds of the chance at levels 1-4; level 5 is everything from the last."""
+CLIP: Final = 3.0
+"""Inputs are clipped to e^-3..e^3 times the long-run volatility: a frozen bar's zero
+range or a data spike cannot throw the fit."""
+MIN_FIT_CASES: Final = 500
+"""Known non-overlapping past cases a fit needs."""
+MIN_CHOICE_CASES: Final = 1_000
+"""Out-of-sample cases of a group on which its own fit must beat the pooled one."""
+RIDGE: Final = 1e-3
+
+FEATURES: Final = {
+    "20-day volatility": "log(20-day volatility / long-run)",
+    "5-day range": "log(mean high-low range of 5 bars / long-run)",
+    "gap": "log(|open / previous close| / long-run)",
+    "compression": "1 - percentile of 20-day volatility in its year",
+}
+"""Each input's name and how it is computed."""
+RATIOS: Final = tuple(FEATURES)[:3]
+"""The inputs that are log ratios to the long-run volatility (a reader sees "2.1x")."""
 
 LevelArray = npt.NDArray[np.int8]
 
 
-def sharp_moves(prices: FloatArray, forward: FloatArray) -> FloatArray:
+@dataclass(frozen=True)
+class ThreatInputs:
+    """What Threat reads, (T, N) each: the long-run daily volatility and the log ratios."""
+
+    long_run: FloatArray
+    features: dict[str, FloatArray]
+
+
+def threat_inputs(panel: Panel, volatility_percentile: FloatArray) -> ThreatInputs:
+    """Return the long-run volatility and `FEATURES`, each known at its bar's close."""
+    window = np.array([LONG_RUN_YEARS * sessions_per_year(s) for s in panel.symbols], dtype=np.intp)
+    daily = daily_volatility(panel.adj_close, 20)
+    long_run = long_run_volatility(daily, window)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        previous = at_rows(panel.close, lagged_bar_rows(np.isfinite(panel.close), 1))
+        sizes = (
+            daily,
+            sma(np.log(panel.high / panel.low), HORIZON),
+            np.abs(np.log(panel.open / previous)),
+        )
+        features = {
+            name: np.clip(np.log(size / long_run), -CLIP, CLIP)
+            for name, size in zip(RATIOS, sizes, strict=True)
+        }
+    features["compression"] = 1.0 - volatility_percentile
+    for values in features.values():
+        values[~np.isfinite(long_run)] = np.nan
+    return ThreatInputs(long_run, features)
+
+
+def sharp_moves(forward: FloatArray, long_run: FloatArray) -> FloatArray:
     """Return 1 where a sharp move follows bar s, 0 where none does, NaN where unknown.
 
-    `forward` is the `HORIZON`-bar forward log return of `prices` (`forward_log_return`),
-    computed once by the caller that also needs it.
+    `forward` is the `HORIZON`-bar forward log return, computed once by the caller.
     """
-    sigma = daily_volatility(prices, VOLATILITY_WINDOW)
-    known = np.isfinite(sigma) & np.isfinite(forward)
+    known = np.isfinite(long_run) & np.isfinite(forward)
     with np.errstate(invalid="ignore"):
-        sharp = np.abs(forward) > SIGMAS * sigma * np.sqrt(HORIZON)
+        sharp = np.abs(forward) > sharp_threshold(long_run)
     return np.where(known, sharp.astype(np.float64), np.nan)
 
 
-def threat_feature(volatility_percentile: FloatArray) -> FloatArray:
-    """Return volatility compression, 1 - percentile: 1 is the calmest of the year."""
-    return 1.0 - volatility_percentile
+def sharp_threshold(long_run: FloatArray) -> FloatArray:
+    """Return the absolute 5-bar log return beyond which a move is sharp."""
+    limit: FloatArray = SIGMAS * long_run * math.sqrt(HORIZON)
+    return limit
+
+
+def threat_level(probability: FloatArray) -> LevelArray:
+    """Return the level (1-5) of each chance by `BANDS`, 0 where there is none."""
+    levels = np.searchsorted(np.array(BANDS), probability, side="right") + 1
+    return np.where(np.isfinite(probability), levels, 0).astype(np.int8)
 
 
 @dataclass(frozen=True, slots=True)
 class ThreatFit:
-    """One year's mapping: the cut points between levels and each level's past frequency."""
+    """One group's logistic fit for one year: log-odds = w0 + sum w_i (x_i - center_i) / scale_i."""
 
+    group: str
     year: int
-    cuts: tuple[float, ...]
-    rates: tuple[float, ...]
-    rows: int
-    counts: tuple[int, ...]
-    """Past outcomes behind each level's rate: the n of "x% of past bars at this level"."""
+    weights: tuple[float, ...]
+    center: tuple[float, ...]
+    scale: tuple[float, ...]
+    cases: int
+    """Non-overlapping past cases it was fitted on."""
     base_rate: float
-    """Sharp-move frequency over all `rows`: what a level's rate is compared with."""
+    """Their sharp-move frequency."""
+
+    def parts(self, values: npt.ArrayLike) -> FloatArray:
+        """Return each input's contribution to the log-odds, (..., k) for values (..., k)."""
+        x = np.asarray(values, dtype=np.float64)
+        parts: FloatArray = (
+            np.array(self.weights[1:]) * (x - np.array(self.center)) / np.array(self.scale)
+        )
+        return parts
+
+    def probability(self, values: npt.ArrayLike) -> FloatArray:
+        """Return the fitted chance of a sharp move for inputs (..., k)."""
+        log_odds = self.weights[0] + self.parts(values).sum(axis=-1)
+        chance: FloatArray = 1.0 / (1.0 + np.exp(-log_odds))
+        return chance
+
+
+@dataclass(frozen=True, slots=True)
+class ThreatRecord:
+    """What followed a group's past readings at one level, out of sample, non-overlapping."""
+
+    group: str
+    level: int
+    year: int
+    cases: int
+    """Past readings at this level with an outcome known before `year`."""
+    sharp: int
+    """Of them, those followed by a sharp move."""
+    all_cases: int
+    """Past readings at any level: the base rate's n."""
+    all_sharp: int
+
+    @property
+    def frequency(self) -> float:
+        return self.sharp / self.cases if self.cases else math.nan
+
+    @property
+    def base_rate(self) -> float:
+        return self.all_sharp / self.all_cases if self.all_cases else math.nan
 
 
 @dataclass(frozen=True)
 class ThreatCalibration:
-    """Levels (1-5, 0 = not calibrated) and their predicted sharp-move frequencies, (T, N)."""
+    """Levels (1-5, 0 = not fitted), chances and the fits behind them, (T, N)."""
 
     levels: LevelArray
     predicted: FloatArray
-    fits: Mapping[int, ThreatFit]
+    own_fit: BoolArray
+    """Where a group's own fit gave the chance (else the pooled fit)."""
+    fits: Mapping[tuple[str, int], ThreatFit]
+    """Every year's fit of each group and of `POOLED`, by (group, year)."""
+    records: Mapping[tuple[str, int], tuple[ThreatRecord, ...]]
+    """By (group or `POOLED`, year): the record per level known at the year's start."""
+
+
+def _fit_logistic(x: FloatArray, y: FloatArray, start: FloatArray | None) -> FloatArray:
+    """Return ridge-logistic weights (intercept first) by Newton's method.
+
+    Four parameters on a few thousand cases: Newton converges in a handful of steps,
+    exactly and deterministically, and a warm start from last year's fit needs fewer.
+    """
+    design = np.column_stack([np.ones(len(x)), x])
+    weights = np.zeros(design.shape[1]) if start is None else start.copy()
+    penalty = RIDGE * np.eye(design.shape[1])
+    penalty[0, 0] = 0.0
+    for _ in range(50):
+        chance = 1.0 / (1.0 + np.exp(-(design @ weights)))
+        hessian = design.T @ (design * (chance * (1.0 - chance))[:, None]) + penalty
+        step = np.linalg.solve(hessian, design.T @ (y - chance) - penalty @ weights)
+        weights += step
+        if np.abs(step).max() < 1e-9:
+            break
+    return weights
+
+
+def _fit(
+    group: str, year: int, x: FloatArray, y: FloatArray, previous: ThreatFit | None
+) -> ThreatFit:
+    center, scale = x.mean(axis=0), x.std(axis=0) + 1e-12
+    start = None if previous is None else np.array(previous.weights)
+    weights = _fit_logistic((x - center) / scale, y, start)
+    return ThreatFit(
+        group,
+        year,
+        tuple(weights.tolist()),
+        tuple(center.tolist()),
+        tuple(scale.tolist()),
+        len(y),
+        float(y.mean()),
+    )
+
+
+def _brier(predicted: FloatArray, outcome: FloatArray) -> float:
+    return float(np.mean((predicted - outcome) ** 2))
 
 
 def calibrate_threat(
     dates: DateArray,
-    feature: FloatArray,
+    symbols: tuple[str, ...],
+    inputs: ThreatInputs,
     outcome: FloatArray,
     known_at: IntArray,
-    min_fit_rows: int = MIN_FIT_ROWS,
+    cases: BoolArray,
 ) -> ThreatCalibration:
-    """Return walk-forward threat levels: each year's cut points fitted on earlier years only.
+    """Return walk-forward Threat: each year's fits read outcomes known before it only.
 
     Parameters
     ----------
-    dates
-        (T,) dates of the rows.
-    feature
-        (T, N) `threat_feature`, NaN where unknown.
+    dates, symbols
+        The panel's (T,) dates and (N,) symbols.
+    inputs
+        `threat_inputs` of the panel.
     outcome
         (T, N) `sharp_moves`, NaN where unknown.
     known_at
-        (T, N) row of each bar's `HORIZON`-th next bar (`lead_bar_rows`; -1: none yet),
-        where its outcome becomes known.
-    min_fit_rows
-        Known past (feature, outcome) pairs a year needs before it gets levels.
+        (T, N) row of each bar's `HORIZON`-th next bar (-1: none yet): its outcome is
+        known from that row on.
+    cases
+        (T, N) the non-overlapping bars a fit and a record count (every `HORIZON`-th).
     """
-    levels = np.zeros(feature.shape, np.int8)
-    predicted = np.full(feature.shape, np.nan)
-    usable = np.isfinite(feature) & np.isfinite(outcome) & (known_at >= 0)
-    fits: dict[int, ThreatFit] = {}
+    x = np.stack(list(inputs.features.values()), axis=-1)  # (T, N, k)
+    ready: BoolArray = np.asarray(np.isfinite(x).all(axis=-1))
+    usable = ready & np.isfinite(outcome) & (known_at >= 0) & cases
+    codes = group_codes(symbols)
+    names = (POOLED, *GROUP_NAMES)
+    member = {POOLED: np.ones(len(symbols), bool)} | {
+        g: codes == i for i, g in enumerate(GROUP_NAMES)
+    }
+    levels = np.zeros(ready.shape, np.int8)
+    predicted = np.full(ready.shape, np.nan)
+    own_fit = np.zeros(ready.shape, bool)
+    pooled_chance = np.full(ready.shape, np.nan)
+    own_chance = np.full(ready.shape, np.nan)
+    fits: dict[tuple[str, int], ThreatFit] = {}
+    records: dict[tuple[str, int], tuple[ThreatRecord, ...]] = {}
+    last: dict[str, ThreatFit] = {}
     years = dates.astype("datetime64[Y]")
-    for year in np.unique(years):
-        rows = np.flatnonzero(years == year)
-        start = int(rows[0])
-        known = usable[:start] & (known_at[:start] < start)  # outcome seen before the year
-        if known.sum() < min_fit_rows:
-            continue
-        x, y = feature[:start][known], outcome[:start][known]
-        cuts = np.quantile(x, np.linspace(0, 1, LEVELS + 1)[1:-1])
-        past_bins = np.searchsorted(cuts, x, side="right")
-        rates = np.array([y[past_bins == k].mean() for k in range(LEVELS)])
-        counts = tuple(int((past_bins == k).sum()) for k in range(LEVELS))
-        now = feature[rows]
-        bins = np.searchsorted(cuts, now, side="right")
-        ready = np.isfinite(now)
-        levels[rows] = np.where(ready, bins + 1, 0)
-        predicted[rows] = np.where(ready, rates[np.minimum(bins, LEVELS - 1)], np.nan)
-        fit = ThreatFit(
-            int(str(year)),
-            tuple(cuts.tolist()),
-            tuple(rates.tolist()),
-            len(x),
-            counts,
-            float(y.mean()),
+    for year_value in np.unique(years):
+        rows = np.flatnonzero(years == year_value)
+        start, year = int(rows[0]), int(str(year_value))
+        known = usable[:start] & (known_at[:start] < start)
+        for group in names:
+            columns = member[group]
+            past = known[:, columns]
+            records[group, year] = _records(
+                group, year, levels[:start, columns], outcome[:start, columns], past
+            )
+            if past.sum() < MIN_FIT_CASES:
+                continue
+            fit = _fit(
+                group,
+                year,
+                x[:start, columns][past],
+                outcome[:start, columns][past],
+                last.get(group),
+            )
+            fits[group, year] = last[group] = fit
+            target = pooled_chance if group == POOLED else own_chance
+            target[rows[:, None], np.flatnonzero(columns)] = fit.probability(x[rows][:, columns])
+        chance = pooled_chance[rows].copy()
+        for index in range(len(GROUP_NAMES)):
+            columns = np.flatnonzero(codes == index)
+            if columns.size and _own_is_better(own_chance, pooled_chance, outcome, known, columns):
+                chance[:, columns] = own_chance[rows][:, columns]
+                own_fit[rows[:, None], columns] = np.isfinite(own_chance[rows][:, columns])
+        chance[np.logical_not(ready[rows])] = np.nan
+        predicted[rows] = chance
+        levels[rows] = threat_level(chance)
+    return ThreatCalibration(levels, predicted, own_fit, fits, records)
+
+
+def _own_is_better(
+    own: FloatArray, pooled: FloatArray, outcome: FloatArray, known: BoolArray, columns: IntArray
+) -> bool:
+    """Whether a group's own fits beat the pooled ones on its known past cases, out of sample."""
+    start = known.shape[0]
+    both = (
+        known[:, columns] & np.isfinite(own[:start, columns]) & np.isfinite(pooled[:start, columns])
+    )
+    if both.sum() < MIN_CHOICE_CASES:
+        return False
+    y = outcome[:start, columns][both]
+    return _brier(own[:start, columns][both], y) < _brier(pooled[:start, columns][both], y)
+
+
+def _records(
+    group: str, year: int, levels: LevelArray, outcome: FloatArray, past: BoolArray
+) -> tuple[ThreatRecord, ...]:
+    """Return per level what followed the group's past readings (outcomes known by the year)."""
+    read = past & (levels > 0)
+    sharp = read & (outcome == 1.0)
+    all_cases, all_sharp = int(read.sum()), int(sharp.sum())
+    return tuple(
+        ThreatRecord(
+            group,
+            level,
+            year,
+            int((read & (levels == level)).sum()),
+            int((sharp & (levels == level)).sum()),
+            all_cases,
+            all_sharp,
         )
-        fits[fit.year] = fit
-    return ThreatCalibration(levels, predicted, fits)
+        for level in range(1, LEVELS + 1)
+    )
 
 
 def threat_score(
-    symbol: str,
-    as_of: dt.date,
-    feature: FloatArray,
-    calibration: ThreatCalibration,
-    row: int,
-    column: int,
+    symbol: str, as_of: dt.date, calibration: ThreatCalibration, row: int, column: int
 ) -> Score:
-    """Return one symbol's Threat at one row: 1 plus the cut points its compression passes.
+    """Return one symbol's Threat at one row: 1 plus the bands its chance passes.
 
     Raises
     ------
     DataError
-        If the row has no level (its year had too little history to fit on).
+        If the row has no level (too little history to fit on yet).
     """
     level = int(calibration.levels[row, column])
-    fit = calibration.fits.get(as_of.year)
-    if level == 0 or fit is None:
+    if level == 0:
         raise DataError("as_of", as_of, f"{symbol} has no calibrated Threat on {as_of}")
-    cuts = ", ".join(f"{cut:.2f}" for cut in fit.cuts)
-    rule = f"+1 per cut point passed ({cuts}; fitted on {fit.rows:,} outcomes before {fit.year})"
-    component = Component("volatility compression", float(feature[row, column]), rule, level - 1.0)
+    bands = ", ".join(f"{band:.0%}" for band in BANDS)
+    chance = float(calibration.predicted[row, column])
+    component = Component(
+        "chance of a sharp move", chance, f"+1 per band passed ({bands})", level - 1.0
+    )
     return Score("Threat", symbol, as_of, float(level), f"{level}/{LEVELS}", 1.0, (component,))
+
+
+@dataclass(frozen=True, slots=True)
+class ThreatReading:
+    """Why Threat reads what it does at one close: the fit, each input's part, the record."""
+
+    probability: float
+    move: float
+    """The size of a sharp move here, as a simple return: exp(threshold) - 1."""
+    fit: ThreatFit
+    own: bool
+    """Whether the symbol's group's own fit gave the chance (else the pooled fit)."""
+    values: dict[str, float]
+    """Each input as a reader reads it: a plain ratio to the long-run volatility (1.0 is
+    normal), compression as a share."""
+    parts: dict[str, float]
+    """Each input's contribution to the log-odds."""
+    record: ThreatRecord | None
+    """Past readings at today's level in the symbol's group (pooled for no group)."""
+
+    def _shown(self, name: str) -> str:
+        value = self.values[name]
+        return f"{value:.2f}x" if name in RATIOS else f"{value:.2f}"
+
+    def explain(self) -> str:
+        """Return the chance in one line: the fit's base log-odds plus each input's part."""
+        terms = " ".join(
+            f"{'-' if part < 0 else '+'} {name} {self._shown(name)} {abs(part):.2f}"
+            for name, part in self.parts.items()
+        )
+        return (
+            f"chance {self.probability:.1%} = logistic({self.fit.weights[0]:.2f} {terms}) "
+            f"({self.fit.group} fit of {self.fit.year}, {self.fit.cases:,} cases)"
+        )
+
+
+def threat_reading(
+    symbol_group: str | None,
+    inputs: ThreatInputs,
+    calibration: ThreatCalibration,
+    year: int,
+    row: int,
+    column: int,
+) -> ThreatReading | None:
+    """Return the reading behind a cell's Threat, None where it has no level."""
+    level = int(calibration.levels[row, column])
+    if level == 0:
+        return None
+    own = bool(calibration.own_fit[row, column]) and symbol_group is not None
+    fit = calibration.fits[symbol_group if own else POOLED, year]  # type: ignore[index]
+    values = np.array([inputs.features[name][row, column] for name in FEATURES])
+    records = calibration.records.get((symbol_group or POOLED, year), ())
+    record = next((r for r in records if r.level == level and r.cases), None)
+    limit = float(sharp_threshold(inputs.long_run[row, column]))
+    return ThreatReading(
+        probability=float(calibration.predicted[row, column]),
+        move=math.expm1(limit),
+        fit=fit,
+        own=own,
+        values={
+            name: math.exp(v) if name in RATIOS else v
+            for name, v in zip(FEATURES, values.tolist(), strict=True)
+        },
+        parts=dict(zip(FEATURES, fit.parts(values).tolist(), strict=True)),
+        record=record,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,18 +441,41 @@ class ReliabilityRow:
     cases: int
 
 
-def reliability(calibration: ThreatCalibration, outcome: FloatArray) -> tuple[ReliabilityRow, ...]:
-    """Return, per level, the mean predicted frequency, the observed one and the cases."""
-    known = np.isfinite(outcome) & (calibration.levels > 0)
+def reliability(
+    levels: LevelArray, predicted: FloatArray, outcome: FloatArray, counted: BoolArray
+) -> tuple[ReliabilityRow, ...]:
+    """Return, per level, the mean chance, the observed frequency and the cases counted.
+
+    Pass the non-overlapping `cases` as `counted` for an n of independent windows per
+    symbol, not of bars that share four of their five days.
+    """
+    known = counted & np.isfinite(outcome) & (levels > 0)
     table = []
     for level in range(1, LEVELS + 1):
-        cell = known & (calibration.levels == level)
+        cell = known & (levels == level)
         table.append(
             ReliabilityRow(
                 level,
-                float(calibration.predicted[cell].mean()) if cell.any() else np.nan,
+                float(predicted[cell].mean()) if cell.any() else np.nan,
                 float(outcome[cell].mean()) if cell.any() else np.nan,
                 int(cell.sum()),
             )
         )
     return tuple(table)
+
+
+def brier_skill(
+    levels: LevelArray, predicted: FloatArray, outcome: FloatArray, counted: BoolArray
+) -> tuple[float, float, int]:
+    """Return (Brier score, skill against climatology, cases) over the `counted` scored cells.
+
+    Climatology forecasts the cases' own observed frequency, known only afterwards:
+    the harder yardstick.
+    """
+    known = counted & np.isfinite(outcome) & (levels > 0)
+    p, y = predicted[known], outcome[known]
+    if not y.size:
+        return math.nan, math.nan, 0
+    brier = _brier(p, y)
+    climatology = _brier(np.full(y.size, y.mean()), y)
+    return brier, 1.0 - brier / climatology if climatology else math.nan, int(y.size)

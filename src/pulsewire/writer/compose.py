@@ -176,6 +176,8 @@ class _Writer:
             "drawdown": ("drawdown_252", f.pct),
             "gap": ("strength.vs_spy_20", f.pct),
             "threat_p": ("threat.probability", f.pct),
+            "threat_move": ("threat.move", f.pct),
+            "threat_freq": ("threat.frequency", f.pct),
             "threat_base": ("threat.base_rate", f.pct),
             "range_low": ("range.low", f.price),
             "range_high": ("range.high", f.price),
@@ -369,8 +371,8 @@ class _Writer:
             parts += "[; Threat {threat}|, Threat {threat}]"
             if "threat_p" in self.values:
                 parts += (
-                    "[: {threat_p} of past bars at this level [saw|were followed by] a sharp move within {week} sessions"
-                    "| ({threat_p} odds of a sharp move within {week} sessions, on past form)]"
+                    "[: a {threat_p} modelled chance of a move beyond {threat_move} within {week} sessions"
+                    "| ({threat_p} odds, by the desk's model, of a {week}-session move beyond {threat_move})]"
                 )
         parts += (
             "[; no regime call from a stopped feed|; the regime is not called on stale data]."
@@ -613,28 +615,40 @@ class _Writer:
         return " ".join(said) if said else None
 
     def _threat_history(self) -> str | None:
-        if not self.f.has("threat.cases", "threat.base_rate", "threat.probability"):
+        """Threat's chance, what a sharp move is here, and the group's record at that level."""
+        threat = self.sheet.threat
+        if threat is None or not self.f.has("threat.probability", "threat.move"):
             return None
         f = self.f
-        above = f.value("threat.probability") > f.value("threat.base_rate")
-        figures = {
-            "cases": f.num("threat.cases"),
-            "base": f.pct("threat.base_rate"),
-            "sigmas": f.num("threshold.sharp_sigmas"),
-        }
-        compare = (
-            "[, above the {base} base rate of all bars|, against {base} across all bars, so the odds are raised|; the base rate is {base}]"
-            if above
-            else "[, below the {base} base rate of all bars|, against {base} across all bars, so the odds are lower than usual|; the base rate is {base}]"
-        )
-        return self.say(
+        fit = "its peers' own fit" if threat.own_fit else "a fit pooled over every symbol"
+        said = self.say(
             "history-threat",
-            "[Threat on {it} reads {threat}|{it} sit{s} at Threat {threat}|For {it}, Threat is {threat}|Threat for {it} stands at {threat}]"
-            "[; historically, {threat_p} of {cases} past bars at that level|, and of {cases} past bars at that level, {threat_p}|: on the record, {threat_p} of {cases} bars at that level]"
-            " [were followed by|saw|met|ran into] a sharp move within {week} [sessions|trading days]"
-            + compare
-            + "[ (a sharp move: a {week}-session swing beyond {sigmas} standard deviations)|].",
-            **figures,
+            "[Threat on {it} reads {threat}|For {it}, Threat is {threat}|Threat for {it} stands at {threat}]"
+            ": [the desk's model, |]"
+            + fit
+            + ", gives {threat_p} odds of a move beyond {threat_move} either way within {week} sessions"
+            "[, twice {its} normal volatility for that span|, a move twice the size {its} years of normal volatility imply].",
+        )
+        if not f.has("threat.cases", "threat.frequency", "threat.base_rate"):
+            return said
+        above = f.value("threat.frequency") > f.value("threat.base_rate")
+        compare = (
+            "[, above the {threat_base} share across all their readings|, against {threat_base} across every level]"
+            if above
+            else "[, no more than the {threat_base} share across all their readings|, against {threat_base} across every level]"
+        )
+        return (
+            said
+            + " "
+            + self.say(
+                "history-threat-record",
+                "[On the record, of {cases} past readings at that level on {group}, {threat_freq} were followed by one"
+                "|Of {cases} earlier {group} readings at that level, {threat_freq} saw such a move]"
+                + compare
+                + ".",
+                cases=f.num("threat.cases"),
+                group=threat.record_group,
+            )
         )
 
     def _calm_history(self) -> str | None:
@@ -954,8 +968,8 @@ class _Writer:
                     shock=self.voice.pick("shock", EVENT_SHOCKS[release(first.event).story]),
                 )
             )
-        if f.has("threat.probability", "threat.base_rate") and (
-            f.value("threat.probability") > f.value("threat.base_rate")
+        if f.has("threat.frequency", "threat.base_rate") and (
+            f.value("threat.frequency") > f.value("threat.base_rate")
         ):
             items.append(
                 self.say(
@@ -1043,8 +1057,8 @@ class _Writer:
                 symbol=sheet.symbol,
             )
         lean = {
-            "Bullish": "[leans long|tilts bullish|favours the upside]",
-            "Bearish": "[leans short|tilts bearish|favours the downside]",
+            "Bullish": "[leans long|reads bullish|points up]",
+            "Bearish": "[leans short|reads bearish|points down]",
             "Neutral": "[has no edge either way|sits on the fence|gives no edge]",
         }[self.label]
         body = self.say(
@@ -1064,22 +1078,23 @@ class _Writer:
         return body
 
     def _record(self) -> str | None:
-        """The desk's own record with today's label on this symbol, graded honestly."""
-        record = self.sheet.pulse_record
-        if record is None or not self.f.has("record.hit_rate", "record.base_rate"):
+        """The record of today's state on the symbol's peers, and what it says of the lean."""
+        record = self.sheet.record
+        if record is None or not self.f.has("record.hit_rate", "record.base_rate", "record.cases"):
             return None
         f = self.f
-        if not record.edge:
-            verdict = "[, no edge beyond the base rate|: within the noise of chance, so take the lean as a tilt, not a forecast|, which is no better than chance]"
-        elif record.hit_rate > record.base_rate:
-            verdict = "[, a measurable if modest edge|, better than chance by our test]"
-        else:
-            verdict = "[, worse than the base rate: on {it} this reading has pointed the wrong way|; read contrarian, this label has been a warning]"
+        verdict = {
+            "none": "[: no measured edge, so the lean describes the tape, not a forecast|, within the noise of chance: a description, not a prediction]",
+            "edge": "[, an edge beyond chance by our test|, better than the base rate beyond its margin of error]",
+            "worse": "[, worse than the base rate beyond its margin of error: the record runs against the lean|; that is worse than the base rate, so the record argues against the lean]",
+        }[record.verdict]
         return self.say(
             "take-record",
-            "[On the record for {it}|The desk's record on {it}|Checked against history for {it}]: "
-            "{label} readings were followed by a {week}-session {move} {hit_rate} of the time ({cases} cases), "
-            "against {base_rate} for all[ {its}|] bars" + verdict + ".",
+            "[On the record|The desk's record|Checked against history]: "
+            "{group} reading {state} were followed by a {week}-session {move} in {hit_rate} of {cases} non-overlapping cases, "
+            "against {base_rate} for all their cases" + verdict + ".",
+            group=record.group[0].upper() + record.group[1:],
+            state=record.state.lower().replace(", ", " and "),
             move="rise" if record.label == "Bullish" else "fall",
             hit_rate=f.pct("record.hit_rate"),
             base_rate=f.pct("record.base_rate"),
