@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import numpy as np
 import pytest
@@ -12,7 +13,10 @@ from pulsewire.analysis.snapshot import UniverseAnalysis
 from pulsewire.errors import DataError
 from pulsewire.model import Panel
 from pulsewire.model.panel import PANEL_FIELDS
-from pulsewire.scores.board import PulseRecord, ScoreBoard
+from pulsewire.scores.board import ScoreBoard
+from pulsewire.scores.conviction import LeanRecord
+from pulsewire.scores.groups import GROUP_NAMES, group_codes
+from pulsewire.scores.risk import days_to_next_event
 
 DAY = dt.date(2026, 2, 2)
 
@@ -29,9 +33,18 @@ def test_every_score_of_a_real_day_adds_up_and_matches_the_arrays(board: ScoreBo
             total = score.base + math.fsum(c.contribution for c in score.components)
             assert total == pytest.approx(score.value, abs=1e-9)
             assert score.value == pytest.approx(array[row, column], abs=1e-9)
-        assert scores.threat is not None
+        assert scores.threat is not None and scores.threat_reading is not None
         assert scores.threat.value == board.threat.levels[row, column]
-        assert 0 < scores.threat_probability < 0.2
+        assert scores.threat_reading.probability == board.threat.predicted[row, column]
+        # The printed one-liner adds up too: base plus every part, in tenths.
+        for score in (scores.pulse, scores.conviction, scores.risk, scores.threat):
+            line = score.explain()
+            value, parts = line.split(" = ")
+            base, *_ = parts.split(" ")
+            terms = re.findall(r"([+-]) [A-Za-z][A-Za-z ]*? (\d+(?:\.\d+)?)(?= [+-] |$)", parts)
+            assert len(terms) == len(score.components), line
+            total = float(base) + math.fsum(float(n) * (1 if s == "+" else -1) for s, n in terms)
+            assert round(total, 1) == float(value.split(" ")[1])
 
 
 def test_iwm_on_2026_02_02_reads_its_parts(board: ScoreBoard) -> None:
@@ -39,9 +52,33 @@ def test_iwm_on_2026_02_02_reads_its_parts(board: ScoreBoard) -> None:
     # Retail sales on 02-10 is 8 days out: no event risk yet.
     event = next(c for c in scores.risk.components if c.name == "event")
     assert (event.value, event.contribution) == (8.0, 0.0)
-    assert scores.pulse.explain().startswith(f"Pulse {scores.pulse.value:.0f} (")
-    assert scores.threat is not None and "fitted on" in scores.threat.components[0].rule
+    assert scores.pulse.explain().startswith(f"Pulse {scores.pulse.value:.1f} (")
+    assert " = 50 + trend " in scores.pulse.explain()
+    assert scores.threat is not None and "3%, 6%, 12%, 24%" in scores.threat.components[0].rule
     assert scores.threat.label == f"{int(scores.threat.value)}/5"
+
+
+def test_a_stale_series_counts_releases_after_the_day_asked_not_its_last_bar(
+    board: ScoreBoard,
+) -> None:
+    # A feed stopped on 2026-01-23: an edition of 02-09 sees the retail-sales release of
+    # 02-10 a day ahead, not the FOMC of 01-28 that its last bar had five days ahead.
+    panel = board.panel
+    stop = dt.date(2026, 1, 23)
+    cut = board.panel.column("IWM")
+    later = panel.dates > np.datetime64(stop)
+    arrays = {name: getattr(panel, name).copy() for name in PANEL_FIELDS}
+    for values in arrays.values():
+        values[later, cut] = np.nan
+    stale = Panel(panel.dates, panel.symbols, **arrays)
+    events = list(board.event_dates.astype(object))
+    again = ScoreBoard.compute(UniverseAnalysis.compute(stale), events)
+    asked = dt.date(2026, 2, 9)
+    event = next(c for c in again.at("IWM", asked).risk.components if c.name == "event")
+    expected = days_to_next_event(np.array([asked], dtype="datetime64[D]"), events)[0]
+    assert event.value == expected == 1.0 and event.contribution == 25.0
+    old = next(c for c in again.at("IWM", stop).risk.components if c.name == "event")
+    assert old.value == days_to_next_event(np.array([stop], dtype="datetime64[D]"), events)[0]
 
 
 def test_scores_before_the_warm_up_ends_are_refused(board: ScoreBoard) -> None:
@@ -76,12 +113,12 @@ def test_scores_for_a_date_ignore_every_later_bar(
     cut = cut if offset < 120 else cut + offset * 2
     day = dt.date.fromisoformat(str(panel.dates[cut]))
 
-    def arrays(source: Panel) -> tuple[list[np.ndarray], dict[str, PulseRecord | None]]:
+    def arrays(source: Panel) -> tuple[list[np.ndarray], dict[str, LeanRecord | None]]:
         board = ScoreBoard.compute(UniverseAnalysis.compute(source), events)
         records = {}
         for symbol in panel.symbols:
             try:
-                records[symbol] = board.at(symbol, day).pulse_record
+                records[symbol] = board.at(symbol, day).record
             except DataError:  # still warming up at the cut
                 records[symbol] = None
         return [
@@ -105,29 +142,35 @@ def test_scores_for_a_date_ignore_every_later_bar(
     assert any(r is not None and r.cases > 0 for r in records.values())
 
 
-def test_a_pulse_record_claims_an_edge_only_outside_the_interval() -> None:
-    strong = PulseRecord("Bullish", 5, cases=100, hits=70, bars=1000, moves=550)
-    weak = PulseRecord("Bullish", 5, cases=100, hits=58, bars=1000, moves=550)
-    assert (strong.hit_rate, strong.base_rate) == (0.70, 0.55)
-    assert strong.edge  # 95% interval 60.4%-78.1% leaves out 55%
-    assert not weak.edge  # 48.2%-67.2% holds 55%
-
-
-def test_iwm_record_counts_its_own_bars_whose_outcome_was_known(board: ScoreBoard) -> None:
+def test_iwm_record_counts_its_groups_known_non_overlapping_cases(board: ScoreBoard) -> None:
     day = dt.date(2026, 2, 2)
-    record = board.at("IWM", day).pulse_record
-    assert record is not None and record.label == "Bullish"
-    # Walk IWM's own bars: a reading counts once its 5th next bar closed by `day`.
-    column = board.panel.column("IWM")
-    rows = [r for r in range(board.panel.dates.size) if math.isfinite(board.panel.close[r, column])]
-    last = max(r for r in rows if board.panel.dates[r] <= np.datetime64(day))
-    cases = hits = bars = moves = 0
-    for i, row in enumerate(rows):
-        if i + 5 >= len(rows) or rows[i + 5] > last or not math.isfinite(board.pulse[row, column]):
-            continue
+    record = board.at("IWM", day).record
+    assert record is not None and record.label == "Bullish" and record.group == "equity ETFs"
+    # Walk every equity ETF's own bars: every 5th bar is a case, counted once its 5th next
+    # bar closed by `day`; its state is read from Pulse and the 20-day volatility input.
+    last = board.panel.last_row("IWM", day)
+    storm = board.threat_inputs.features["20-day volatility"]
+    equity = np.flatnonzero(group_codes(board.panel.symbols) == GROUP_NAMES.index("equity ETFs"))
+    cases = hits = every = moves = 0
+    for column in equity:
+        rows = np.flatnonzero(np.isfinite(board.panel.adj_close[:, column]))
         prices = board.panel.adj_close[:, column]
-        rose = prices[rows[i + 5]] > prices[row]
-        bars, moves = bars + 1, moves + rose
-        if board.pulse[row, column] > 60:
-            cases, hits = cases + 1, hits + rose
-    assert (record.cases, record.hits, record.bars, record.moves) == (cases, hits, bars, moves)
+        for i in range(0, len(rows) - 5, 5):
+            row, ahead = rows[i], rows[i + 5]
+            if ahead > last:
+                break
+            rose = prices[ahead] > prices[row]
+            every, moves = every + 1, moves + rose
+            pulse, weather = board.pulse[row, column], storm[row, column]
+            if (
+                pulse > 60
+                and math.isfinite(weather)
+                and (weather >= 0) == (record.state.endswith("stormy"))
+            ):
+                cases, hits = cases + 1, hits + rose
+    assert (record.cases, record.hits, record.all_cases, record.all_moves) == (
+        cases,
+        hits,
+        every,
+        moves,
+    )

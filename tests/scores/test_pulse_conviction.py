@@ -14,7 +14,6 @@ from pulsewire.model import Panel
 from pulsewire.model.score import Component, Score
 from pulsewire.scores import (
     RULES,
-    conviction,
     conviction_score,
     pulse,
     pulse_contributions,
@@ -22,6 +21,10 @@ from pulsewire.scores import (
     pulse_label,
     pulse_score,
 )
+from pulsewire.scores.board import ScoreBoard
+from pulsewire.scores.conviction import STATES, LeanRecord, lean_records, lean_states
+from pulsewire.scores.groups import GROUP_NAMES
+from pulsewire.scores.report import calibration_report
 
 DAY = dt.date(2026, 2, 2)
 
@@ -49,17 +52,62 @@ def test_pulse_of_hand_computed_inputs() -> None:
     assert score.value == pytest.approx(pulse(contributions)[0, 0], abs=1e-12)
 
 
-def test_conviction_of_hand_computed_contributions() -> None:
-    # +6 and -2 points: |6 - 2| / (6 + 2) = 50; shares +75 and -25.
-    contributions = {"a": np.array([[6.0]]), "b": np.array([[-2.0]]), "c": np.array([[0.0]])}
-    assert conviction(contributions)[0, 0] == 50.0
-    score = conviction_score("IWM", DAY, contributions, 0, 0)
-    assert [c.contribution for c in score.components] == [75.0, -25.0, 0.0]
-    assert (score.value, score.label) == (50.0, "Moderate")
+@pytest.mark.parametrize(
+    ("hits", "z", "points", "label", "verdict", "call"),
+    [
+        # base 55% of 100 cases: one standard error is sqrt(100 x 0.55 x 0.45) = 4.975 hits.
+        (70, 3.0151, 60.302, "Moderate", "edge", "Bullish"),
+        (73, 3.6181, 72.362, "High", "edge", "Bullish"),
+        (58, 0.6030, 12.060, "Low", "none", "Bullish"),
+        (45, -2.0101, 0.0, "Low", "worse", "Bullish"),
+        (36, -3.8191, 76.382, "High", "against", "Bearish"),
+    ],
+)
+def test_conviction_of_hand_computed_records(
+    hits: int, z: float, points: float, label: str, verdict: str, call: str
+) -> None:
+    record = LeanRecord("Bullish, calm", "equity ETFs", 5, 100, hits, 1000, 550)
+    assert record.z == pytest.approx(z, abs=1e-4)
+    assert (record.verdict, record.call) == (verdict, call)
+    score = conviction_score("IWM", DAY, record)
+    assert score.value == pytest.approx(points, abs=1e-3)
+    assert score.label == label
+    assert score.components[0].value == pytest.approx(z, abs=1e-4)
 
 
-def test_no_signal_at_all_is_zero_conviction() -> None:
-    assert conviction({"a": np.zeros((1, 1)), "b": np.zeros((1, 1))})[0, 0] == 0.0
+def test_too_few_cases_or_no_lean_is_zero_conviction() -> None:
+    few = LeanRecord("Bearish, stormy", "crypto", 5, 29, 29, 1000, 400)
+    assert math.isnan(few.z) and few.verdict == "none"
+    assert conviction_score("BTC-USD", DAY, few).value == 0.0
+    neutral = conviction_score("BTC-USD", DAY, None)
+    assert (neutral.value, neutral.label) == (0.0, "Low")
+
+
+def test_states_follow_the_lean_and_the_weather() -> None:
+    pulse = np.array([[70.0, 70.0, 30.0, 30.0, 50.0, 70.0]])
+    storm = np.array([[-0.1, 0.0, -0.1, 0.2, 0.5, np.nan]])
+    assert lean_states(pulse, storm).tolist() == [[0, 1, 2, 3, -1, -1]]
+    assert [STATES[i] for i in range(4)][1] == "Bullish, stormy"
+
+
+def test_records_count_each_case_from_the_close_it_is_known() -> None:
+    # One equity ETF, 12 rows: cases at rows 0, 5 (every 5th bar), known 5 rows later.
+    states = np.full((12, 1), 0)
+    forward = np.where(np.arange(12) % 2 == 0, 0.01, -0.01)[:, None]
+    known_at = np.where(np.arange(12) + 5 < 12, np.arange(12) + 5, -1)[:, None]
+    cases = (np.arange(12) % 5 == 0)[:, None]
+    codes = np.array([GROUP_NAMES.index("equity ETFs")])
+    records = lean_records(states, forward, known_at, codes, cases)
+    before, first, second = (
+        records.at(4, "equity ETFs", 0),
+        records.at(5, "equity ETFs", 0),
+        records.at(10, "equity ETFs", 0),
+    )
+    assert (before.cases, first.cases, second.cases) == (0, 1, 2)
+    assert (first.hits, second.hits) == (1, 1)  # row 0 rose, row 5 fell
+    assert (second.all_cases, second.all_moves) == (2, 1)
+    pooled = records.at(10, None, 0)  # every case also counts for all symbols
+    assert (pooled.group, pooled.cases) == ("all symbols", 2)
 
 
 @pytest.mark.parametrize(
@@ -84,19 +132,34 @@ def test_scores_on_real_data_stay_in_range_and_match_their_components(
 ) -> None:
     inputs = pulse_inputs(universe.indicators, universe.strength["vs_spy_20"])
     contributions = pulse_contributions(inputs)
-    values, agreement = pulse(contributions), conviction(contributions)
+    values = pulse(contributions)
     finite = np.isfinite(values)
     assert finite.sum() > 100_000
     assert np.all((values[finite] >= 0) & (values[finite] <= 100))
-    assert np.all((agreement[finite] >= 0) & (agreement[finite] <= 100 + 1e-9))
     row = int(np.flatnonzero(real_panel.dates == np.datetime64(DAY))[0])
     for symbol in ("IWM", "SPY", "TLT"):
         column = real_panel.column(symbol)
         score = pulse_score(symbol, DAY, inputs, contributions, row, column)
         assert score.value == pytest.approx(values[row, column], abs=1e-9)
-        assert conviction_score(symbol, DAY, contributions, row, column).value == pytest.approx(
-            agreement[row, column], abs=1e-9
-        )
+
+
+def test_conviction_of_every_cell_is_the_score_of_its_record(board: ScoreBoard) -> None:
+    assert np.all((board.conviction >= 0) & (board.conviction <= 100))
+    for symbol in ("IWM", "VIX", "BTC-USD", "TLT"):
+        for day in (dt.date(2020, 3, 16), dt.date(2024, 8, 5), DAY):
+            row, column = board.panel.last_row(symbol, day), board.panel.column(symbol)
+            scores = board.at(symbol, day)
+            assert scores.conviction.value == pytest.approx(board.conviction[row, column])
+
+
+def test_high_conviction_calls_beat_their_base_rate_out_of_sample(board: ScoreBoard) -> None:
+    # Every non-overlapping call with a lean, graded on the side the desk called.
+    report = calibration_report(board)
+    high = next(b for b in report.conviction if b.band == "High")
+    assert 0 < high.share < 0.5
+    assert high.low > high.base_rate  # the interval clears the base rate
+    low = next(b for b in report.conviction if b.band == "Low")
+    assert low.low <= low.base_rate <= low.high or low.rate < low.base_rate
 
 
 @settings(max_examples=8, deadline=None)

@@ -289,6 +289,7 @@ def build_factsheet(
             base_rate=record.base_rate,
             z=record.z if math.isfinite(record.z) else None,
             verdict=record.verdict,  # type: ignore[arg-type]
+            call=record.call,  # type: ignore[arg-type]
         )
 
     history = []

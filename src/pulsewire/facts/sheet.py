@@ -96,7 +96,11 @@ class LeanRecordFact(Frozen):
     hit_rate: float
     base_rate: float
     z: float | None = Field(description="Standard errors above the base rate; None: too few.")
-    verdict: Literal["edge", "none", "worse"]
+    verdict: Literal["edge", "none", "worse", "against"]
+    call: Literal["Bullish", "Bearish"] = Field(
+        description="The side the desk calls: the lean, or the other side when the record "
+        "runs against it by 3.5 standard errors or more."
+    )
 
 
 class EventFact(Frozen):

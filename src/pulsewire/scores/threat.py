@@ -59,6 +59,8 @@ MIN_FIT_CASES: Final = 500
 MIN_CHOICE_CASES: Final = 1_000
 """Out-of-sample cases of a group on which its own fit must beat the pooled one."""
 RIDGE: Final = 1e-3
+MAX_STEP: Final = 2.0
+"""Largest change of any weight in one Newton step."""
 
 FEATURES: Final = {
     "20-day volatility": "log(20-day volatility / long-run)",
@@ -150,9 +152,7 @@ class ThreatFit:
 
     def probability(self, values: npt.ArrayLike) -> FloatArray:
         """Return the fitted chance of a sharp move for inputs (..., k)."""
-        log_odds = self.weights[0] + self.parts(values).sum(axis=-1)
-        chance: FloatArray = 1.0 / (1.0 + np.exp(-log_odds))
-        return chance
+        return _logistic(self.weights[0] + self.parts(values).sum(axis=-1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,20 +193,28 @@ class ThreatCalibration:
     """By (group or `POOLED`, year): the record per level known at the year's start."""
 
 
-def _fit_logistic(x: FloatArray, y: FloatArray, start: FloatArray | None) -> FloatArray:
-    """Return ridge-logistic weights (intercept first) by Newton's method.
+def _logistic(log_odds: FloatArray) -> FloatArray:
+    """Return 1 / (1 + e^-x), written with tanh so that no log-odds overflows."""
+    chance: FloatArray = 0.5 * (1.0 + np.tanh(0.5 * log_odds))
+    return chance
 
-    Four parameters on a few thousand cases: Newton converges in a handful of steps,
+
+def _fit_logistic(x: FloatArray, y: FloatArray, start: FloatArray | None) -> FloatArray:
+    """Return ridge-logistic weights (intercept first) by damped Newton steps.
+
+    A handful of parameters on thousands of cases: Newton converges in a few steps,
     exactly and deterministically, and a warm start from last year's fit needs fewer.
+    The ridge (intercept included) keeps a sample without a single sharp move, or one
+    that a single input separates, at a finite optimum; capped steps keep the way there.
     """
     design = np.column_stack([np.ones(len(x)), x])
     weights = np.zeros(design.shape[1]) if start is None else start.copy()
     penalty = RIDGE * np.eye(design.shape[1])
-    penalty[0, 0] = 0.0
-    for _ in range(50):
-        chance = 1.0 / (1.0 + np.exp(-(design @ weights)))
+    for _ in range(100):
+        chance = _logistic(design @ weights)
         hessian = design.T @ (design * (chance * (1.0 - chance))[:, None]) + penalty
         step = np.linalg.solve(hessian, design.T @ (y - chance) - penalty @ weights)
+        step *= min(1.0, MAX_STEP / max(float(np.abs(step).max()), 1e-300))
         weights += step
         if np.abs(step).max() < 1e-9:
             break

@@ -1056,18 +1056,31 @@ class _Writer:
                 "[until then the levels above are history, not a plan|the map above is dated until then].",
                 symbol=sheet.symbol,
             )
-        lean = {
-            "Bullish": "[leans long|reads bullish|points up]",
-            "Bearish": "[leans short|reads bearish|points down]",
-            "Neutral": "[has no edge either way|sits on the fence|gives no edge]",
-        }[self.label]
-        body = self.say(
-            f"take-{self.label}-{self.angle()}",
-            "[The tape for {it} " + lean + ", with {conviction} conviction"
-            "|Net: the evidence on {it} " + lean + "; conviction is {conviction}"
-            "|Our read on {it} " + lean + " ({conviction} conviction)]"
-            "[|, and the Pulse of {pulse} says as much|; Pulse {pulse}].",
-        )
+        if sheet.record is not None and sheet.record.verdict == "against":
+            side = "short" if sheet.record.call == "Bearish" else "long"
+            body = self.say(
+                "take-against",
+                "[The tape for {it} reads {label}, but the desk's call is "
+                + side
+                + ", with {conviction} conviction"
+                "|Against a {label} tape, our call on {it} is "
+                + side
+                + " ({conviction} conviction)]"
+                "[; Pulse {pulse} describes the trend, the record below decides the call|].",
+            )
+        else:
+            lean = {
+                "Bullish": "[leans long|reads bullish|points up]",
+                "Bearish": "[leans short|reads bearish|points down]",
+                "Neutral": "[has no edge either way|sits on the fence|gives no edge]",
+            }[self.label]
+            body = self.say(
+                f"take-{self.label}-{self.angle()}",
+                "[The tape for {it} " + lean + ", with {conviction} conviction"
+                "|Net: the evidence on {it} " + lean + "; conviction is {conviction}"
+                "|Our read on {it} " + lean + " ({conviction} conviction)]"
+                "[|, and the Pulse of {pulse} says as much|; Pulse {pulse}].",
+            )
         record = self._record()
         if record is not None:
             body += " " + record
@@ -1087,6 +1100,7 @@ class _Writer:
             "none": "[: no measured edge, so the lean describes the tape, not a forecast|, within the noise of chance: a description, not a prediction]",
             "edge": "[, an edge beyond chance by our test|, better than the base rate beyond its margin of error]",
             "worse": "[, worse than the base rate beyond its margin of error: the record runs against the lean|; that is worse than the base rate, so the record argues against the lean]",
+            "against": "[: so far below the base rate that the desk calls the other side|, far enough below the base rate to call the opposite move]",
         }[record.verdict]
         return self.say(
             "take-record",
