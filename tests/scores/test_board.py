@@ -44,7 +44,9 @@ def test_every_score_of_a_real_day_adds_up_and_matches_the_arrays(board: ScoreBo
             terms = re.findall(r"([+-]) [A-Za-z][A-Za-z ]*? (\d+(?:\.\d+)?)(?= [+-] |$)", parts)
             assert len(terms) == len(score.components), line
             total = float(base) + math.fsum(float(n) * (1 if s == "+" else -1) for s, n in terms)
-            assert round(total, 1) == float(value.split(" ")[1])
+            # Each figure is rounded to a tenth on its own: at most 0.05 off apiece.
+            slack = 0.05 * (len(terms) + 1) + 1e-9
+            assert abs(total - float(value.split(" ")[1])) <= slack, line
 
 
 def test_iwm_on_2026_02_02_reads_its_parts(board: ScoreBoard) -> None:
@@ -52,7 +54,7 @@ def test_iwm_on_2026_02_02_reads_its_parts(board: ScoreBoard) -> None:
     # Retail sales on 02-10 is 8 days out: no event risk yet.
     event = next(c for c in scores.risk.components if c.name == "event")
     assert (event.value, event.contribution) == (8.0, 0.0)
-    assert scores.pulse.explain().startswith(f"Pulse {scores.pulse.value:.1f} (")
+    assert scores.pulse.explain().startswith(f"Pulse {round(scores.pulse.value, 1):g} (")
     assert " = 50 + trend " in scores.pulse.explain()
     assert scores.threat is not None and "3%, 6%, 12%, 24%" in scores.threat.components[0].rule
     assert scores.threat.label == f"{int(scores.threat.value)}/5"

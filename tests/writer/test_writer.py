@@ -173,35 +173,46 @@ def test_related_articles_are_the_three_most_kin(editions: dict[dt.date, Edition
 def test_every_live_article_measures_its_threat_history(
     editions: dict[dt.date, Edition],
 ) -> None:
-    # "Historically..." only with its figures: cases, frequency and base rate, all traced.
-    for edition in editions.values():
-        for sheet, article in zip(edition.sheets, edition.articles, strict=True):
-            if sheet.stale or "threat.cases" not in sheet.facts:
-                continue
-            facts = sheet.facts
-            cases = show(facts["threat.cases"])
-            line = next(
-                p for p in article.body if f"{cases} past bars" in p or f"{cases} bars" in p
-            )
-            assert show(facts["threat.probability"]) in line
-            assert show(facts["threat.base_rate"]) in line
-
-
-def test_every_lean_is_checked_against_its_own_record(editions: dict[dt.date, Edition]) -> None:
+    # The chance, the size of the move, and the group's record at that level with its base
+    # rate, all traced and named for the group they were counted on.
     checked = 0
     for edition in editions.values():
         for sheet, article in zip(edition.sheets, edition.articles, strict=True):
-            record = sheet.pulse_record
+            if sheet.stale or sheet.threat is None:
+                continue
+            facts = sheet.facts
+            line = next(p for p in article.body if p.startswith("Threat") or " Threat " in p)
+            assert show(facts["threat.probability"]) in line
+            assert show(facts["threat.move"]) in line
+            if "threat.cases" in facts:
+                assert show(facts["threat.cases"]) in line
+                assert show(facts["threat.frequency"]) in line
+                assert show(facts["threat.base_rate"]) in line
+                assert sheet.threat.record_group in line
+                checked += 1
+    assert checked > 100
+
+
+def test_every_lean_is_checked_against_its_groups_record(
+    editions: dict[dt.date, Edition],
+) -> None:
+    checked = 0
+    for edition in editions.values():
+        for sheet, article in zip(edition.sheets, edition.articles, strict=True):
+            record = sheet.record
             if sheet.stale or record is None:
                 continue
             facts = sheet.facts
             for key in ("record.cases", "record.hit_rate", "record.base_rate"):
                 assert show(facts[key]) in article.take, (article.slug, key)
-            # An edge is claimed only when the test finds one.
-            claims = any(
-                phrase in article.take
-                for phrase in ("a measurable if modest edge", "better than chance by our test")
+            assert record.group.lower() in article.take.lower()
+            # An edge is claimed only when the test finds one; a lean is never a "tilt".
+            edge = (
+                "an edge beyond chance" in article.take
+                or "better than the base rate" in article.take
             )
-            assert claims == (record.edge and record.hit_rate > record.base_rate)
+            assert edge == (record.verdict == "edge"), article.take
+            assert ("worse than the base rate" in article.take) == (record.verdict == "worse")
+            assert "tilt" not in article.take
             checked += 1
     assert checked > 100

@@ -35,7 +35,7 @@ from pulsewire.facts.sheet import (
 from pulsewire.model import NAMES, CalendarEvent, LevelKind, Outlier, Stale
 from pulsewire.model.score import Score
 from pulsewire.scores.board import SymbolScores
-from pulsewire.scores.threat import SIGMAS, ThreatReading
+from pulsewire.scores.threat import FEATURES, RATIOS, SIGMAS, ThreatReading
 
 CATEGORIES: Final[Mapping[AssetClass, str]] = MappingProxyType(
     {
@@ -137,6 +137,7 @@ def _score_fact(score: Score, facts: _Facts, symbol: str, detail: str | None) ->
     name = score.name.lower()
     where = f"{symbol} {score.name}, {score.as_of}"
     facts.add(name, score.value, "score" if score.name != "Threat" else "level", where)
+    facts.add(f"{name}.base", score.base, "index", f"{where}: the base its parts add to")
     for component in score.components:
         facts.add(
             f"{name}.{component.name}",
@@ -170,6 +171,16 @@ def _threat_fact(
         "percent",
         f"{symbol}, {day}: exp(2 x long-run daily volatility x sqrt 5) - 1",
     )
+    facts.add("threat.fit_cases", fit.cases, "count", where)
+    facts.add("threat.log_odds", fit.weights[0], "index", f"{where}: base log-odds")
+    for name, part in reading.parts.items():
+        facts.add(
+            f"threat.{name}",
+            reading.values[name],
+            "ratio" if name in RATIOS else "percent",
+            f"{symbol}, {day}: {FEATURES[name]}",
+        )
+        facts.add(f"threat.{name}.part", part, "index", f"{where}: log-odds of {name}")
     record = reading.record
     if record is not None:
         where = f"{record.group}: past Threat readings at level {record.level} before {record.year}"
@@ -282,6 +293,10 @@ def build_factsheet(
         facts.add("record.cases", record.cases, "count", where)
         facts.add("record.hit_rate", record.hit_rate, "percent", where)
         facts.add("record.base_rate", record.base_rate, "percent", f"{where}: every state")
+        facts.add("record.all_cases", record.all_cases, "count", f"{where}: every state")
+        facts.add("record.horizon", record.horizon, "count", where)
+        if math.isfinite(record.z):
+            facts.add("record.z", record.z, "index", f"{where}: z over the base rate")
         record_fact = LeanRecordFact(
             **dataclasses.asdict(record),
             label=record.label,  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ _FORMS: Final[dict[Unit, tuple[str, ...]]] = {
     "count": ("{:,.0f}",),
     "days": ("{:,.0f}",),
     "level": ("{:.0f}",),
-    "score": ("{:.0f}",),
+    "score": ("{:.0f}", "{:.1f}"),
 }
 
 

@@ -48,24 +48,17 @@ class Score:
     def explain(self) -> str:
         """Return the score in one line: value and label = base + every part, in rule order.
 
-        Parts are rounded to 0.1 so that the printed ones add up to the printed value
-        (largest remainders take the leftover tenths).
+        Each figure is rounded to 0.1 on its own, so the printed parts may miss the
+        printed value by a few tenths of rounding, never more.
         """
-        shown = _tenths([c.contribution for c in self.components], self.value - self.base)
         parts = " ".join(
-            f"{'-' if tenths < 0 else '+'} {c.name} {abs(tenths) / 10:g}"
-            for c, tenths in zip(self.components, shown, strict=True)
+            f"{'-' if c.contribution < 0 else '+'} {c.name} {_tenths(abs(c.contribution))}"
+            for c in self.components
         )
-        value = round(self.value * 10) / 10
-        return f"{self.name} {value:g} ({self.label}) = {self.base:g} {parts}".rstrip()
+        value, base = _tenths(self.value), _tenths(self.base)
+        return f"{self.name} {value} ({self.label}) = {base} {parts}".rstrip()
 
 
-def _tenths(values: list[float], total: float) -> list[int]:
-    """Return `values` in whole tenths that sum to `total` in whole tenths."""
-    scaled = [v * 10 for v in values]
-    floors = [math.floor(v) for v in scaled]
-    left = round(total * 10) - sum(floors)
-    order = sorted(range(len(values)), key=lambda i: floors[i] - scaled[i])
-    for i in order[: max(left, 0)]:
-        floors[i] += 1
-    return floors
+def _tenths(number: float) -> str:
+    """Return a number to one decimal, without a trailing '.0' (8.04 -> '8', 7.26 -> '7.3')."""
+    return f"{round(number, 1):g}"

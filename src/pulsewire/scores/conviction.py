@@ -126,7 +126,7 @@ class LeanRecord:
     def explain(self) -> str:
         """Return the record in one line: state, group, hit rate, base rate, n and z."""
         move = "rise" if self.label == "Bullish" else "fall"
-        z = "too few cases" if not math.isfinite(self.z) else f"z {self.z:+.2f}"
+        z = "too few cases" if not math.isfinite(self.z) else f"z {self.z:+.1f}"
         return (
             f"record: {self.state} on {self.group}, {self.hit_rate:.1%} of {self.cases:,} "
             f"non-overlapping cases saw a {self.horizon}-bar {move} against "

@@ -393,17 +393,17 @@ class ThreatReading:
 
     def _shown(self, name: str) -> str:
         value = self.values[name]
-        return f"{value:.2f}x" if name in RATIOS else f"{value:.2f}"
+        return f"{value:.1f}x" if name in RATIOS else f"{value:.1%}"
 
     def explain(self) -> str:
         """Return the chance in one line: the fit's base log-odds plus each input's part."""
         terms = " ".join(
-            f"{'-' if part < 0 else '+'} {name} {self._shown(name)} {abs(part):.2f}"
+            f"{'-' if part < 0 else '+'} {name} {self._shown(name)} {abs(part):.1f}"
             for name, part in self.parts.items()
         )
         return (
-            f"chance {self.probability:.1%} = logistic({self.fit.weights[0]:.2f} {terms}) "
-            f"({self.fit.group} fit of {self.fit.year}, {self.fit.cases:,} cases)"
+            f"chance {self.probability:.1%} = logistic({self.fit.weights[0]:.1f} {terms}), "
+            f"{self.fit.group} fit on {self.fit.cases:,} earlier cases"
         )
 
 

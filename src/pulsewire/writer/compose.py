@@ -365,7 +365,11 @@ class _Writer:
 
     def summary(self) -> str:
         scores = self.scores
-        parts = "[Pulse {pulse}, {label}, with {conviction} conviction|Pulse {pulse} ({label}); conviction {conviction}]"
+        record = self.sheet.record
+        if record is not None and record.verdict == "against":
+            parts = "[Pulse {pulse}, {label}, but the record calls the other side, with {conviction} conviction|Pulse {pulse} ({label}); the desk calls against it, conviction {conviction}]"
+        else:
+            parts = "[Pulse {pulse}, {label}, with {conviction} conviction|Pulse {pulse} ({label}); conviction {conviction}]"
         parts += "[; risk {risk}|, risk {risk}|; Risk reads {risk}]"
         if "Threat" in scores:
             parts += "[; Threat {threat}|, Threat {threat}]"
@@ -643,7 +647,7 @@ class _Writer:
             + self.say(
                 "history-threat-record",
                 "[On the record, of {cases} past readings at that level on {group}, {threat_freq} were followed by one"
-                "|Of {cases} earlier {group} readings at that level, {threat_freq} saw such a move]"
+                "|Of {cases} earlier readings on {group} at that level, {threat_freq} saw such a move]"
                 + compare
                 + ".",
                 cases=f.num("threat.cases"),
@@ -1070,8 +1074,8 @@ class _Writer:
             )
         else:
             lean = {
-                "Bullish": "[leans long|reads bullish|points up]",
-                "Bearish": "[leans short|reads bearish|points down]",
+                "Bullish": "[leans long|looks bullish|points up]",
+                "Bearish": "[leans short|looks bearish|points down]",
                 "Neutral": "[has no edge either way|sits on the fence|gives no edge]",
             }[self.label]
             body = self.say(
@@ -1105,9 +1109,9 @@ class _Writer:
         return self.say(
             "take-record",
             "[On the record|The desk's record|Checked against history]: "
-            "{group} reading {state} were followed by a {week}-session {move} in {hit_rate} of {cases} non-overlapping cases, "
-            "against {base_rate} for all their cases" + verdict + ".",
-            group=record.group[0].upper() + record.group[1:],
+            "across {group}, past readings as {state} as today's were followed by a {week}-session {move} in {hit_rate} of {cases} non-overlapping cases, "
+            "against {base_rate} for all their readings" + verdict + ".",
+            group=record.group,
             state=record.state.lower().replace(", ", " and "),
             move="rise" if record.label == "Bullish" else "fall",
             hit_rate=f.pct("record.hit_rate"),
