@@ -523,13 +523,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"))
     parser.add_argument(
         "--only",
-        choices=["articles"],
+        choices=["articles", "scores"],
         help="run one section and print it instead of writing --out",
     )
     args = parser.parse_args()
     if args.only == "articles":
-        articles = measure_articles()
-        print("\n".join(article_section(articles)))
+        print("\n".join(article_section(measure_articles())))
+        return
+    if args.only == "scores":
+        print("\n".join(score_section()))
         return
     start = time.perf_counter()
     command = shlex.join([os.path.relpath(sys.executable), *sys.argv])

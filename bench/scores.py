@@ -1,10 +1,11 @@
 """Scores over whole universes: every symbol and date in one vectorised pass.
 
 The analysis they read (indicators, relative strength) is computed once and not timed.
-`ScoreBoard.compute` gives all four scores: Pulse and Conviction, Risk with the
-calendar, and Threat with its sharp-move outcomes and walk-forward calibration. The
-baseline is what a per-cell loop costs: `pulse_score` for one (date, symbol) at a
-time, timed on a sample and scaled to every cell.
+`ScoreBoard.compute` gives all four scores: Pulse, Risk with the calendar, Threat with
+its long-run volatility, sharp-move outcomes and yearly walk-forward logistic fits, and
+Conviction with the walk-forward records of every state. The baseline is what a
+per-cell loop costs: `pulse_score` for one (date, symbol) at a time, timed on a sample
+and scaled to every cell.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ import numpy as np
 import polars as pl
 
 from articles import market_panel
-from pulsewire.analysis.history import forward_log_return
-from pulsewire.analysis.rows import lead_bar_rows
+from pulsewire.analysis.history import lead_and_forward
 from pulsewire.analysis.snapshot import UniverseAnalysis
 from pulsewire.model import Panel
-from pulsewire.scores import conviction, pulse, pulse_contributions, pulse_inputs, pulse_score
+from pulsewire.scores import pulse, pulse_contributions, pulse_inputs, pulse_score
 from pulsewire.scores.board import ScoreBoard
-from pulsewire.scores.threat import HORIZON, calibrate_threat, sharp_moves, threat_feature
+from pulsewire.scores.conviction import lean_records, lean_states
+from pulsewire.scores.groups import group_codes
+from pulsewire.scores.threat import HORIZON, calibrate_threat, sharp_moves, threat_inputs
 from pulsewire.sources import bundled_data, load
 
 REPEATS = 3
@@ -59,18 +61,23 @@ def _rows(name: str, panel: Panel, events: list[dt.date]) -> list[str]:
     contributions = pulse_contributions(inputs)
     cells = panel.close.size
 
-    def pulse_and_conviction() -> None:
-        points = pulse_contributions(pulse_inputs(indicators, strength))
-        pulse(points)
-        conviction(points)
+    def pulse_alone() -> None:
+        pulse(pulse_contributions(pulse_inputs(indicators, strength)))
+
+    known_at, forward = lead_and_forward(panel.adj_close, HORIZON)
+    has_bar = np.isfinite(panel.adj_close)
+    cases = has_bar & ((np.cumsum(has_bar, axis=0) - 1) % HORIZON == 0)
+    ready = threat_inputs(panel, indicators.volatility_percentile)
 
     def threat() -> None:
-        calibrate_threat(
-            panel.dates,
-            threat_feature(indicators.volatility_percentile),
-            sharp_moves(panel.adj_close, forward_log_return(panel.adj_close, HORIZON)),
-            lead_bar_rows(np.isfinite(panel.close), HORIZON),
-        )
+        inputs = threat_inputs(panel, indicators.volatility_percentile)
+        outcome = sharp_moves(forward, inputs.long_run)
+        calibrate_threat(panel.dates, panel.symbols, inputs, outcome, known_at, cases)
+
+    def conviction() -> None:
+        states = lean_states(pulse(contributions), ready.features["20-day volatility"])
+        codes = group_codes(panel.symbols)
+        lean_records(states, forward, known_at, codes, cases).points(states, codes)
 
     rng = np.random.default_rng(7)
     scored = np.argwhere(np.isfinite(pulse(contributions)))
@@ -81,18 +88,21 @@ def _rows(name: str, panel: Panel, events: list[dt.date]) -> list[str]:
             pulse_score("X", panel.dates[row].item(), inputs, contributions, row, column)
 
     board = _median_ms(lambda: ScoreBoard.compute(universe, events))
-    vectorised = _median_ms(pulse_and_conviction)
+    vectorised = _median_ms(pulse_alone)
     per_cell = _median_ms(loop) * cells / LOOP_SAMPLE
     calibration = _median_ms(threat)
+    records = _median_ms(conviction)
     return [
         f"| {name} | {cells:,} | all four scores (`ScoreBoard.compute`) | {board:,.1f} | "
         f"{cells / board * 1000:,.0f} | |",
-        f"| {name} | {cells:,} | Pulse + Conviction, vectorised | {vectorised:,.1f} | "
+        f"| {name} | {cells:,} | Pulse, vectorised | {vectorised:,.1f} | "
         f"{cells / vectorised * 1000:,.0f} | 1.00x |",
         f"| {name} | {cells:,} | Pulse, per-cell loop (scaled from {LOOP_SAMPLE:,} cells) | "
         f"{per_cell:,.0f} | {cells / per_cell * 1000:,.0f} | {per_cell / vectorised:,.0f}x |",
-        f"| {name} | {cells:,} | Threat: sharp moves + walk-forward calibration | "
+        f"| {name} | {cells:,} | Threat: inputs, sharp moves, yearly walk-forward fits | "
         f"{calibration:,.1f} | {cells / calibration * 1000:,.0f} | |",
+        f"| {name} | {cells:,} | Conviction: states, walk-forward records, points | "
+        f"{records:,.1f} | {cells / records * 1000:,.0f} | |",
     ]
 
 
