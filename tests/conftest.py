@@ -14,6 +14,7 @@ from pulsewire.model import Panel, calendar_for
 from pulsewire.sources import bundled_data, load
 from pulsewire.store import Store
 
+BUNDLE = Path(bundled_data())
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 TABLES = ("bars", "news", "calendar_events", "ingest_log")
@@ -31,7 +32,7 @@ def bundled_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding the bundled data, built once per session; copy it before writing."""
     path = tmp_path_factory.mktemp("bundled") / "pulsewire.duckdb"
     with Store.open(path) as store:
-        ingest([bundled_data()], store, NOW)
+        ingest([str(BUNDLE)], store, NOW)
     return path
 
 
@@ -56,13 +57,16 @@ def assert_same_content(before: dict[str, pl.DataFrame], after: dict[str, pl.Dat
         assert before[name].equals(after[name]), f"table {name} changed"
 
 
-# Real panels for the analysis tests, read from ../shared/data through the sources.
+# Real panels for the analysis tests, read from the bundle through the sources.
 
 
 @pytest.fixture(scope="session")
-def real_bars(shared: Path) -> pl.DataFrame:
-    """All 28 real series, long format (`BAR_SCHEMA`)."""
-    return pl.concat(load(str(path)).frame for path in sorted((shared / "prices").glob("*.csv")))
+def real_bars() -> pl.DataFrame:
+    """All 28 real series, long format (`BAR_SCHEMA`), from the bundle: the same bars as the
+    shared CSVs (`test_shared_csvs_and_bundled_parquet_hold_the_same_bars`), on any clone."""
+    return pl.concat(
+        load(str(path)).frame for path in sorted((BUNDLE / "prices").glob("*.parquet"))
+    )
 
 
 @pytest.fixture(scope="session")
