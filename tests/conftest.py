@@ -1,4 +1,4 @@
-"""Shared fixtures: the real data in ../shared/data and stores built from it."""
+"""Shared fixtures: the real data (bundle, tests/data, ../shared/data) and stores built from it."""
 
 from __future__ import annotations
 
@@ -14,10 +14,19 @@ from pulsewire.model import Panel, calendar_for
 from pulsewire.sources import bundled_data, load
 from pulsewire.store import Store
 
+REPO = Path(__file__).resolve().parents[1]
 BUNDLE = Path(bundled_data())
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SLICES = REPO / "tests" / "data"
+SHARED = REPO.parent / "shared" / "data"
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 TABLES = ("bars", "news", "calendar_events", "ingest_log")
+
+
+@pytest.fixture(scope="session")
+def real_files() -> Path:
+    """Real raw files in their original formats: verbatim slices of ../shared/data committed in
+    tests/data (see its README), so every clone makes its defects in the same real files."""
+    return SLICES
 
 
 @pytest.fixture(scope="session")
