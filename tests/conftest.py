@@ -20,6 +20,39 @@ SLICES = REPO / "tests" / "data"
 SHARED = REPO.parent / "shared" / "data"
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 TABLES = ("bars", "news", "calendar_events", "ingest_log")
+NEED_SHARED = pytest.StashKey[list[str]]()  # the tests deselected for want of SHARED
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"shared: needs the whole real data set in {SHARED}; deselected and listed without it",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if SHARED.is_dir():
+        return f"real data: the bundle, tests/data and the whole set in {SHARED}"
+    return f"real data: the bundle and tests/data; {SHARED} is absent: `shared` tests deselected"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without ../shared/data, deselect (never skip) the tests that need it, and say so."""
+    if SHARED.is_dir():
+        return
+    needs = [item for item in items if item.get_closest_marker("shared")]
+    if needs:
+        config.hook.pytest_deselected(items=needs)
+        items[:] = [item for item in items if not item.get_closest_marker("shared")]
+        config.stash[NEED_SHARED] = [item.nodeid for item in needs]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    needs = terminalreporter.config.stash.get(NEED_SHARED, [])
+    if needs:
+        terminalreporter.section(f"deselected: {SHARED} is absent")
+        for nodeid in needs:
+            terminalreporter.write_line(nodeid)
 
 
 @pytest.fixture(scope="session")
@@ -29,11 +62,23 @@ def real_files() -> Path:
     return SLICES
 
 
-@pytest.fixture(scope="session")
-def shared() -> Path:
-    """The real data set beside the repository (CI places ../shared there)."""
-    assert SHARED.is_dir(), f"the real data set is expected at {SHARED}"
-    return SHARED
+@pytest.fixture(
+    scope="session",
+    params=[
+        pytest.param(SLICES, id="slices"),
+        pytest.param(SHARED, id="shared", marks=pytest.mark.shared),
+    ],
+)
+def shared(request: pytest.FixtureRequest) -> Path:
+    """Real raw files in the layout of ../shared/data, to check against the bundle: the committed
+    slices always, and the whole set too when it is beside the repository (as in CI)."""
+    root: Path = request.param
+    return root
+
+
+def is_whole(root: Path) -> bool:
+    """Whether `root` is the whole real data set, so it must match all of the bundle."""
+    return root == SHARED
 
 
 @pytest.fixture(scope="session")

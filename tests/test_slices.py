@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import SLICES
+import pytest
+
+from tests.conftest import SHARED, SLICES
 
 Lines = tuple[int, int]  # first and last line, 1-based and inclusive
 
@@ -38,3 +40,11 @@ def test_every_committed_slice_is_listed_with_its_lines_in_the_readme() -> None:
     for name, ranges in RANGES.items():
         assert len(_lines(SLICES / name)) == sum(last - first + 1 for first, last in ranges), name
         assert f"`{name}`" in readme, name
+
+
+@pytest.mark.shared
+def test_every_committed_slice_is_its_lines_of_the_shared_file() -> None:
+    for name, ranges in RANGES.items():
+        source = _lines(SHARED / name)
+        copied = [line for first, last in ranges for line in source[first - 1 : last]]
+        assert _lines(SLICES / name) == copied, name

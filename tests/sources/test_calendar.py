@@ -7,6 +7,7 @@ import pytest
 
 from pulsewire.errors import SourceError
 from pulsewire.sources import load
+from tests.conftest import BUNDLE
 
 ROW = 100  # data row that gets the defect; on line ROW + 2
 
@@ -24,6 +25,7 @@ def _with(real_files: Path, tmp_path: Path, column: int, value: str) -> Path:
 def test_real_calendar_reads_whole(shared: Path) -> None:
     frame = load(str(shared / "calendar" / "events.csv")).frame
     assert frame.height == 290
+    assert frame.equals(load(str(BUNDLE / "calendar" / "events.parquet")).frame)
     fomc = frame.filter(frame["event"] == "FOMC Rate Decision")
     assert fomc["time_utc"].drop_nulls().len() == fomc.height
     jobs = frame.filter(frame["date"] == dt.date(2026, 2, 11))
