@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import SHARED
-
 
 def run(
     *args: str, db: Path, env: dict[str, str] | None = None
@@ -47,17 +45,17 @@ def test_ingest_then_status_as_json(tmp_path: Path) -> None:
     assert series["ACWI"]["last"] == "2026-07-27"
 
 
-def test_status_table_names_stale_series(tmp_path: Path) -> None:
+def test_status_table_names_stale_series(real_files: Path, tmp_path: Path) -> None:
     db = tmp_path / "store.duckdb"
-    run("ingest", str(SHARED / "prices" / "IWM.csv"), db=db)
+    run("ingest", str(real_files / "prices" / "IWM.csv"), db=db)
     shown = run("status", "--asof", "2026-11-25", db=db)
     assert shown.returncode == 0
     assert "IWM" in shown.stdout
     assert "stale, 66 behind" in shown.stdout
 
 
-def test_bad_file_is_one_line_with_hint_and_nonzero_exit(tmp_path: Path) -> None:
-    lines = (SHARED / "prices" / "IWM.csv").read_text().splitlines()
+def test_bad_file_is_one_line_with_hint_and_nonzero_exit(real_files: Path, tmp_path: Path) -> None:
+    lines = (real_files / "prices" / "IWM.csv").read_text().splitlines()
     lines[500] = lines[500].replace(lines[500].split(",")[4], "oops", 1)
     bad = tmp_path / "IWM.csv"
     bad.write_text("\n".join(lines) + "\n")
@@ -76,9 +74,9 @@ def test_missing_path_and_missing_store_are_clear(tmp_path: Path) -> None:
     assert "hint: run `pulsewire ingest` first" in status.stderr
 
 
-def test_text_from_outside_is_printed_literally(tmp_path: Path) -> None:
+def test_text_from_outside_is_printed_literally(real_files: Path, tmp_path: Path) -> None:
     db = tmp_path / "[bold red]x[/]" / "store.duckdb"
-    ingested = run("ingest", str(SHARED / "prices" / "SPY.csv"), db=db)
+    ingested = run("ingest", str(real_files / "prices" / "SPY.csv"), db=db)
     assert f"store {db}:" in ingested.stdout
     shown = run("status", db=db)
     assert shown.returncode == 0, shown.stderr

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -22,6 +21,7 @@ from pulsewire.analysis.context import (
 )
 from pulsewire.errors import DataError
 from pulsewire.model import Panel
+from tests.conftest import BUNDLE
 
 
 def day(text: str) -> dt.date:
@@ -46,8 +46,8 @@ def hand_panel(prices: dict[str, list[float]]) -> Panel:
 # The map of related symbols
 
 
-def test_every_bundled_symbol_has_a_class_and_related_bundled_symbols(shared: Path) -> None:
-    bundled = {path.stem for path in (shared / "prices").glob("*.csv")}
+def test_every_bundled_symbol_has_a_class_and_related_bundled_symbols() -> None:
+    bundled = {path.stem for path in (BUNDLE / "prices").glob("*.parquet")}
     assert ASSET_CLASS.keys() == RELATED.keys() == bundled
     for symbol, related in RELATED.items():
         assert set(related) <= bundled - {symbol}

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -10,11 +9,13 @@ from pulsewire.analysis.snapshot import UniverseAnalysis
 from pulsewire.model import Panel
 from pulsewire.scores.board import ScoreBoard
 from pulsewire.sources import load
+from tests.conftest import BUNDLE
 
 
 @pytest.fixture(scope="session")
-def events(shared: Path) -> list[dt.date]:
-    frame = load(str(shared / "calendar" / "events.csv")).frame
+def events() -> list[dt.date]:
+    """The high-importance release dates of the real calendar, from the bundle on any clone."""
+    frame = load(str(BUNDLE / "calendar" / "events.parquet")).frame
     return frame.filter(pl.col("importance") == "high")["date"].to_list()
 
 

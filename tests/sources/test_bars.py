@@ -12,7 +12,7 @@ from pulsewire.errors import SourceError
 from pulsewire.ingest import ingest
 from pulsewire.sources import load
 from pulsewire.store import Store
-from tests.conftest import NOW, assert_same_content, snapshot
+from tests.conftest import NOW, assert_same_content, is_whole, snapshot
 
 Edit = Callable[[list[str]], list[str]]
 ROW = 810  # 0-based data row; it sits on line ROW + 2 of the file
@@ -32,6 +32,7 @@ def _set(field: str, value: str, row: int = ROW) -> Edit:
 def _high_below_close(lines: list[str]) -> list[str]:
     cells = lines[ROW + 1].split(",")
     close = float(cells[4])
+    cells[1] = f"{min(float(cells[1]), close - 2):.4f}"  # so that only close is above high
     cells[2] = f"{close - 1:.4f}"
     cells[3] = f"{min(float(cells[3]), close - 2):.4f}"
     lines[ROW + 1] = ",".join(cells)
@@ -93,8 +94,8 @@ DEFECTS: dict[str, tuple[Edit, int | None, str | None, str]] = {
 }
 
 
-def _write_defective(shared: Path, folder: Path, edit: Edit) -> Path:
-    lines = (shared / "prices" / "IWM.csv").read_text().splitlines()
+def _write_defective(real_files: Path, folder: Path, edit: Edit) -> Path:
+    lines = (real_files / "prices" / "IWM.csv").read_text().splitlines()
     path = folder / "IWM.csv"
     path.write_text("\n".join(edit(lines)) + "\n")
     return path
@@ -102,14 +103,14 @@ def _write_defective(shared: Path, folder: Path, edit: Edit) -> Path:
 
 @pytest.mark.parametrize("defect", list(DEFECTS))
 def test_bad_price_file_names_file_line_field_and_leaves_store_unchanged(
-    defect: str, shared: Path, bundled_store: Path, tmp_path: Path
+    defect: str, real_files: Path, bundled_store: Path, tmp_path: Path
 ) -> None:
     edit, line, field, reason = DEFECTS[defect]
     folder = tmp_path / "prices"
     folder.mkdir()
     good = folder / "SPY.csv"
-    good.write_bytes((shared / "prices" / "SPY.csv").read_bytes())
-    bad = _write_defective(shared, folder, edit)
+    good.write_bytes((real_files / "prices" / "SPY.csv").read_bytes())
+    bad = _write_defective(real_files, folder, edit)
     before = snapshot(bundled_store)
 
     with Store.open(bundled_store) as store, pytest.raises(SourceError) as caught:
@@ -123,8 +124,8 @@ def test_bad_price_file_names_file_line_field_and_leaves_store_unchanged(
     assert_same_content(before, snapshot(bundled_store))
 
 
-def test_high_below_close_message_quotes_both_values(shared: Path, tmp_path: Path) -> None:
-    lines = (shared / "prices" / "IWM.csv").read_text().splitlines()
+def test_high_below_close_message_quotes_both_values(real_files: Path, tmp_path: Path) -> None:
+    lines = (real_files / "prices" / "IWM.csv").read_text().splitlines()
     cells = lines[ROW + 1].split(",")
     cells[1:5] = ["103.0", "101.2", "100.0", "103.5"]
     lines[ROW + 1] = ",".join(cells)
@@ -135,27 +136,29 @@ def test_high_below_close_message_quotes_both_values(shared: Path, tmp_path: Pat
     assert str(caught.value) == f"{path}:{ROW + 2}: high: 101.2 is below close 103.5"
 
 
-def test_empty_volume_is_accepted_for_an_index(shared: Path) -> None:
-    batch = load(str(shared / "prices" / "VIX.csv"))
-    assert batch.rows == 9230
-    assert batch.frame["volume"].null_count() == 9230
+def test_empty_volume_is_accepted_for_an_index(real_files: Path) -> None:
+    batch = load(str(real_files / "prices" / "VIX.csv"))
+    assert batch.rows == 1166
+    assert batch.frame["volume"].null_count() == 1166
 
 
 def test_every_shared_price_file_is_valid(shared: Path) -> None:
-    rows = {path.stem: load(str(path)).rows for path in sorted((shared / "prices").glob("*.csv"))}
-    assert len(rows) == 28
-    assert sum(rows.values()) == 167_653
+    paths = sorted((shared / "prices").glob("*.csv"))
+    rows = {path.stem: load(str(path)).rows for path in paths}
+    assert rows == {path.stem: len(path.read_text().splitlines()) - 1 for path in paths}
+    whole, slices = (28, 167_653), (3, 1163 + 1163 + 1166)
+    assert (len(rows), sum(rows.values())) == (whole if is_whole(shared) else slices)
 
 
-def test_parquet_and_csv_of_the_same_series_read_equal(shared: Path, tmp_path: Path) -> None:
-    csv = load(str(shared / "prices" / "IWM.csv")).frame
+def test_parquet_and_csv_of_the_same_series_read_equal(real_files: Path, tmp_path: Path) -> None:
+    csv = load(str(real_files / "prices" / "IWM.csv")).frame
     parquet = tmp_path / "IWM.parquet"
     csv.drop("symbol").write_parquet(parquet)
     assert load(str(parquet)).frame.equals(csv)
 
 
-def test_bad_value_in_parquet_is_reported_by_row(shared: Path, tmp_path: Path) -> None:
-    frame = load(str(shared / "prices" / "IWM.csv")).frame.drop("symbol")
+def test_bad_value_in_parquet_is_reported_by_row(real_files: Path, tmp_path: Path) -> None:
+    frame = load(str(real_files / "prices" / "IWM.csv")).frame.drop("symbol")
     frame = frame.with_columns(
         pl.when(pl.int_range(pl.len()) == 5).then(-1.0).otherwise(pl.col("low")).alias("low")
     )
@@ -166,15 +169,15 @@ def test_bad_value_in_parquet_is_reported_by_row(shared: Path, tmp_path: Path) -
     assert str(caught.value) == f"{path}:row 6: low: -1 is not a positive price"
 
 
-def test_file_name_that_is_not_a_ticker_is_rejected(shared: Path, tmp_path: Path) -> None:
+def test_file_name_that_is_not_a_ticker_is_rejected(real_files: Path, tmp_path: Path) -> None:
     path = tmp_path / "IWM copy.csv"
-    path.write_bytes((shared / "prices" / "IWM.csv").read_bytes())
+    path.write_bytes((real_files / "prices" / "IWM.csv").read_bytes())
     with pytest.raises(SourceError, match="symbol"):
         load(str(path))
 
 
-def test_row_with_an_extra_field_names_its_line(shared: Path, tmp_path: Path) -> None:
-    lines = (shared / "prices" / "IWM.csv").read_text().splitlines()
+def test_row_with_an_extra_field_names_its_line(real_files: Path, tmp_path: Path) -> None:
+    lines = (real_files / "prices" / "IWM.csv").read_text().splitlines()
     lines[ROW + 1] += ",7"
     path = tmp_path / "IWM.csv"
     path.write_text("\n".join(lines) + "\n")

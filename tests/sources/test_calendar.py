@@ -7,12 +7,13 @@ import pytest
 
 from pulsewire.errors import SourceError
 from pulsewire.sources import load
+from tests.conftest import BUNDLE
 
 ROW = 100  # data row that gets the defect; on line ROW + 2
 
 
-def _with(shared: Path, tmp_path: Path, column: int, value: str) -> Path:
-    lines = (shared / "calendar" / "events.csv").read_text().splitlines()
+def _with(real_files: Path, tmp_path: Path, column: int, value: str) -> Path:
+    lines = (real_files / "calendar" / "events.csv").read_text().splitlines()
     cells = lines[ROW + 1].split(",")
     cells[column] = value
     lines[ROW + 1] = ",".join(cells)
@@ -24,6 +25,7 @@ def _with(shared: Path, tmp_path: Path, column: int, value: str) -> Path:
 def test_real_calendar_reads_whole(shared: Path) -> None:
     frame = load(str(shared / "calendar" / "events.csv")).frame
     assert frame.height == 290
+    assert frame.equals(load(str(BUNDLE / "calendar" / "events.parquet")).frame)
     fomc = frame.filter(frame["event"] == "FOMC Rate Decision")
     assert fomc["time_utc"].drop_nulls().len() == fomc.height
     jobs = frame.filter(frame["date"] == dt.date(2026, 2, 11))
@@ -40,17 +42,17 @@ def test_real_calendar_reads_whole(shared: Path) -> None:
     ],
 )
 def test_bad_calendar_row_names_line_and_field(
-    shared: Path, tmp_path: Path, column: int, value: str, field: str, reason: str
+    real_files: Path, tmp_path: Path, column: int, value: str, field: str, reason: str
 ) -> None:
-    path = _with(shared, tmp_path, column, value)
+    path = _with(real_files, tmp_path, column, value)
     with pytest.raises(SourceError) as caught:
         load(str(path))
     assert (caught.value.line, caught.value.field) == (ROW + 2, field)
     assert reason in str(caught.value)
 
 
-def test_same_event_twice_on_a_day_is_an_error(shared: Path, tmp_path: Path) -> None:
-    lines = (shared / "calendar" / "events.csv").read_text().splitlines()
+def test_same_event_twice_on_a_day_is_an_error(real_files: Path, tmp_path: Path) -> None:
+    lines = (real_files / "calendar" / "events.csv").read_text().splitlines()
     lines.insert(ROW + 2, lines[ROW + 1])
     path = tmp_path / "events.csv"
     path.write_text("\n".join(lines) + "\n")

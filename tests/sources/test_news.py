@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import httpx
+import polars as pl
 import pytest
 
 from pulsewire.errors import SourceError
@@ -13,21 +14,22 @@ from pulsewire.ingest import ingest
 from pulsewire.model import NewsItem
 from pulsewire.sources import RssNewsSource, load
 from pulsewire.store import Store
-from tests.conftest import NOW, assert_same_content, snapshot
+from tests.conftest import BUNDLE, NOW, assert_same_content, is_whole, snapshot
 
 LINE = 1234  # 1-based line of the archive that gets the defect
+FEED = BUNDLE / "news" / "feeds" / "llm.xml"  # the real feed, shipped unchanged in the bundle
 
 
-def _archive_with(shared: Path, folder: Path, replace: str) -> Path:
-    lines = (shared / "news" / "headlines.jsonl").read_text().splitlines()[:2000]
+def _archive_with(real_files: Path, folder: Path, replace: str) -> Path:
+    lines = (real_files / "news" / "headlines.jsonl").read_text().splitlines()
     lines[LINE - 1] = replace
     path = folder / "headlines.jsonl"
     path.write_text("\n".join(lines) + "\n")
     return path
 
 
-def _record(shared: Path, **changes: object) -> str:
-    line = (shared / "news" / "headlines.jsonl").read_text().splitlines()[LINE - 1]
+def _record(real_files: Path, **changes: object) -> str:
+    line = (real_files / "news" / "headlines.jsonl").read_text().splitlines()[LINE - 1]
     record = json.loads(line)
     for key, value in changes.items():
         if value is None:
@@ -51,19 +53,24 @@ def _record(shared: Path, **changes: object) -> str:
     ],
 )
 def test_bad_jsonl_line_names_file_line_field_and_leaves_store_unchanged(
-    defect: str, field: str | None, reason: str, shared: Path, bundled_store: Path, tmp_path: Path
+    defect: str,
+    field: str | None,
+    reason: str,
+    real_files: Path,
+    bundled_store: Path,
+    tmp_path: Path,
 ) -> None:
     bad_line = {
         "not json": '{"title": "Fed holds", "url": ',
         "array": '["Fed holds"]',
-        "no title": _record(shared, title=None),
-        "blank url": _record(shared, url="  "),
-        "no published": _record(shared, published=None),
-        "naive published": _record(shared, published="2026-02-02T19:45:00"),
-        "bad published": _record(shared, published="Feb 2nd"),
-        "numeric title": _record(shared, title=7000),
+        "no title": _record(real_files, title=None),
+        "blank url": _record(real_files, url="  "),
+        "no published": _record(real_files, published=None),
+        "naive published": _record(real_files, published="2026-02-02T19:45:00"),
+        "bad published": _record(real_files, published="Feb 2nd"),
+        "numeric title": _record(real_files, title=7000),
     }[defect]
-    path = _archive_with(shared, tmp_path, bad_line)
+    path = _archive_with(real_files, tmp_path, bad_line)
     before = snapshot(bundled_store)
     with Store.open(bundled_store) as store, pytest.raises(SourceError) as caught:
         ingest([str(path)], store, NOW)
@@ -73,18 +80,26 @@ def test_bad_jsonl_line_names_file_line_field_and_leaves_store_unchanged(
 
 
 def test_real_archive_reads_whole_with_text_as_received(shared: Path) -> None:
-    batch = load(str(shared / "news" / "headlines.jsonl"))
-    raw = [
-        json.loads(line) for line in (shared / "news" / "headlines.jsonl").read_text().splitlines()
-    ]
-    assert batch.rows == 26_045
+    path = shared / "news" / "headlines.jsonl"
+    batch = load(str(path))
+    raw = [json.loads(line) for line in path.read_text().splitlines()]
+    assert batch.rows == len(raw) == (26_045 if is_whole(shared) else 2000)
     assert batch.frame["title"].to_list() == [r["title"] for r in raw]
     assert batch.frame["url"].to_list() == [r["url"] for r in raw]
-    assert batch.frame["news_id"].n_unique() == 26_045
+    assert batch.frame["news_id"].n_unique() == batch.rows
 
 
-def test_real_feed_reads_every_item(shared: Path) -> None:
-    batch = load(str(shared / "news" / "feeds" / "llm.xml"))
+def test_real_archive_reads_as_the_bundle_holds_it(shared: Path) -> None:
+    read = load(str(shared / "news" / "headlines.jsonl")).frame
+    kept = read.filter(pl.col("origin") != "enochwork123-stack/stockscrap")  # not redistributable
+    bundled = load(str(BUNDLE / "news" / "headlines.parquet")).frame
+    assert bundled.filter(pl.col("news_id").is_in(read["news_id"].implode())).equals(kept)
+    if is_whole(shared):
+        assert bundled.equals(kept)
+
+
+def test_real_feed_reads_every_item() -> None:
+    batch = load(str(FEED))
     assert batch.rows == 280
     assert batch.notes == ()
     assert batch.frame["source"].unique().to_list() == ["finfeed-llm.github.io"]
@@ -92,10 +107,8 @@ def test_real_feed_reads_every_item(shared: Path) -> None:
     assert first.date().isoformat() == "2026-06-01"
 
 
-def test_truncated_feed_keeps_good_entries_and_reports_the_dropped(
-    shared: Path, tmp_path: Path
-) -> None:
-    data = (shared / "news" / "feeds" / "llm.xml").read_bytes()
+def test_truncated_feed_keeps_good_entries_and_reports_the_dropped(tmp_path: Path) -> None:
+    data = FEED.read_bytes()
     cut = data.index(b"<item>", len(data) // 2) + 40  # stop inside an item's title
     path = tmp_path / "cut.xml"
     path.write_bytes(data[:cut])
@@ -114,8 +127,8 @@ def test_feed_that_is_not_xml_is_an_error(tmp_path: Path) -> None:
         load(str(path))
 
 
-def test_feed_url_is_fetched_through_the_injected_client(shared: Path) -> None:
-    body = (shared / "news" / "feeds" / "llm.xml").read_bytes()
+def test_feed_url_is_fetched_through_the_injected_client() -> None:
+    body = FEED.read_bytes()
     seen: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -135,8 +148,8 @@ def test_feed_url_that_fails_is_one_clear_error() -> None:
         RssNewsSource(client).load("https://feeds.example.test/down.xml")
 
 
-def test_news_item_key_matches_the_key_the_store_uses(shared: Path) -> None:
-    frame = load(str(shared / "news" / "headlines.jsonl")).frame.head(50)
+def test_news_item_key_matches_the_key_the_store_uses(real_files: Path) -> None:
+    frame = load(str(real_files / "news" / "headlines.jsonl")).frame.head(50)
     for row in frame.iter_rows(named=True):
         item = NewsItem(row["ts_event"], row["title"], row["url"])
         assert item.news_id == row["news_id"]

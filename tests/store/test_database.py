@@ -13,7 +13,7 @@ from pulsewire.store import Store
 from tests.conftest import NOW, assert_same_content, snapshot
 
 
-def test_second_writer_gets_store_is_busy(bundled_store: Path, shared: Path) -> None:
+def test_second_writer_gets_store_is_busy(bundled_store: Path, real_files: Path) -> None:
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -44,7 +44,7 @@ def test_second_writer_gets_store_is_busy(bundled_store: Path, shared: Path) -> 
         holder.communicate("")
     before = snapshot(bundled_store)
     with Store.open(bundled_store) as store:
-        ingest([str(shared / "prices" / "SPY.csv")], store, NOW)
+        ingest([str(real_files / "prices" / "SPY.csv")], store, NOW)
     after = snapshot(bundled_store)
     del before["ingest_log"], after["ingest_log"]
     assert_same_content(before, after)
@@ -65,9 +65,9 @@ def test_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
 
 
 def test_newer_file_replaces_bars_with_the_same_dates(
-    bundled_store: Path, shared: Path, tmp_path: Path
+    bundled_store: Path, real_files: Path, tmp_path: Path
 ) -> None:
-    lines = (shared / "prices" / "IWM.csv").read_text().splitlines()
+    lines = (real_files / "prices" / "IWM.csv").read_text().splitlines()
     header, last = lines[0], lines[-1].split(",")
     last[4] = last[5] = str(float(last[4]) + 0.01)  # a vendor's corrected close
     last[2] = str(max(float(last[2]), float(last[4])))
