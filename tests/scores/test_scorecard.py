@@ -33,8 +33,13 @@ def path_panel(closes: list[float], lows: list[float], highs: list[float]) -> Pa
 
 
 def call(
-    day: int, label: str, support: tuple[float, float], resistance: tuple[float, float]
+    day: int,
+    label: str,
+    support: tuple[float, float],
+    resistance: tuple[float, float],
+    side: str | None = None,
 ) -> Call:
+    """A call with Pulse's `label`, taking `side` (the label unless given)."""
     return Call(
         "replay",
         (START + day).item(),
@@ -44,6 +49,8 @@ def call(
         label,
         3,
         0.1,
+        side or label,
+        80.0,
         support,
         resistance,
     )
@@ -84,6 +91,19 @@ def test_grades_of_a_hand_made_path() -> None:
     support, resistance = card.levels
     assert (support.named, support.held, support.pending, support.held_share) == (2, 1, 1, 1.0)
     assert (resistance.broke, resistance.held_share) == (1, 0.0)
+
+
+def test_a_call_against_the_lean_is_graded_on_the_side_it_took() -> None:
+    # A Bullish tape called short: the rise to day 5 makes it a miss, and it counts
+    # among the Bearish calls.
+    closes = [100, 99, 98.5, 98, 99.5, 101] + [101.0] * 20
+    panel = path_panel(closes, [c - 0.5 for c in closes], [c + 0.5 for c in closes])
+    calls = calls_frame([call(0, "Bullish", (97.0, 98.0), (103.0, 104.0), side="Bearish")])
+    grades = grade_calls(calls, panel, np.full(panel.close.shape, np.nan))
+    assert grades["direction_hit"].to_list() == [False]
+    card = scorecard(calls, grades)
+    bullish, bearish, _ = card.direction
+    assert (bullish.calls, bearish.calls, bearish.hits) == (0, 1, 0)
 
 
 def test_a_call_whose_zones_sit_on_the_wrong_side_cannot_exist() -> None:

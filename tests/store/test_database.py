@@ -5,6 +5,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from pulsewire.errors import StoreBusyError, StoreError
@@ -89,3 +90,27 @@ def test_calendar_events_come_back_as_releases_in_date_order(bundled_store_file:
     assert sorted({e.date for e in events if e.importance == "high"}) == high
     cpi = [e for e in events if e.event.startswith("CPI") and e.date.year == 2026]
     assert cpi and all(e.importance == "high" for e in cpi)
+
+
+def test_a_store_from_before_the_desk_could_call_against_its_lean_gains_the_columns(
+    tmp_path: Path,
+) -> None:
+    # The calls table as the first stores made it: no `call`, no `conviction`.
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as old:
+        old.execute(
+            "CREATE TABLE calls (origin VARCHAR NOT NULL, as_of DATE NOT NULL, "
+            "symbol VARCHAR NOT NULL, close DOUBLE NOT NULL, pulse DOUBLE NOT NULL, "
+            "pulse_label VARCHAR NOT NULL, threat_level TINYINT NOT NULL, "
+            "threat_probability DOUBLE, support_low DOUBLE, support_high DOUBLE, "
+            "resistance_low DOUBLE, resistance_high DOUBLE, PRIMARY KEY (origin, as_of, symbol))"
+        )
+        old.execute(
+            "INSERT INTO calls VALUES ('edition', DATE '2026-02-02', 'IWM', 262.18, 70.1, "
+            "'Bullish', 2, 0.05, NULL, NULL, NULL, NULL)"
+        )
+    with Store.open(path) as store:
+        calls = store.table("calls")
+    assert {"call", "conviction"} <= set(calls.columns)
+    assert calls.row(0, named=True)["pulse_label"] == "Bullish"
+    assert calls.row(0, named=True)["call"] is None  # graded as its lean

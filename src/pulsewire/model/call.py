@@ -23,6 +23,8 @@ CALL_SCHEMA: Final = pl.Schema(
         "pulse": pl.Float64(),
         "pulse_label": pl.String(),
         "threat_level": pl.Int8(),
+        "call": pl.String(),
+        "conviction": pl.Float64(),
         "threat_probability": pl.Float64(),
         "support_low": pl.Float64(),
         "support_high": pl.Float64(),
@@ -35,8 +37,10 @@ CALL_SCHEMA: Final = pl.Schema(
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """A direction (Pulse label), a threat level with its probability, and two zones to watch.
+    """A direction, a threat level with its probability, and two zones to watch.
 
+    `call` is the side the article takes: Pulse's label, or the other side when the
+    record of its state runs against it (`scores.conviction`); Neutral takes none.
     `threat_level` 0 means no calibrated Threat; a zone is None when the article named none.
     """
 
@@ -48,6 +52,8 @@ class Call:
     pulse_label: str
     threat_level: int
     threat_probability: float
+    call: str
+    conviction: float
     support: tuple[float, float] | None
     resistance: tuple[float, float] | None
 
@@ -74,6 +80,8 @@ class Call:
             "pulse": self.pulse,
             "pulse_label": self.pulse_label,
             "threat_level": self.threat_level,
+            "call": self.call,
+            "conviction": self.conviction,
             "threat_probability": None
             if math.isnan(self.threat_probability)
             else self.threat_probability,

@@ -129,6 +129,11 @@ class ScoreBoard:
             conviction=records.points(states, codes),
         )
 
+    def call(self, symbol: str, row: int) -> str:
+        """Return the side the desk calls at a row: Neutral, the lean, or the other side."""
+        state = int(self.states[row, self.panel.column(symbol)])
+        return "Neutral" if state < 0 else self.records.at(row, group_of(symbol), state).call
+
     def at(self, symbol: str, as_of: dt.date) -> SymbolScores:
         """Return the scores of `symbol` at its last bar on or before `as_of`.
 

@@ -74,6 +74,8 @@ def call_at(universe: UniverseAnalysis, board: ScoreBoard, symbol: str, row: int
         pulse_label=pulse_label(value),
         threat_level=int(board.threat.levels[row, column]),
         threat_probability=float(board.threat.predicted[row, column]),
+        call=board.call(symbol, row),
+        conviction=float(board.conviction[row, column]),
         support=None if support is None else (support.low, support.high),
         resistance=None if resistance is None else (resistance.low, resistance.high),
     )
@@ -123,7 +125,8 @@ def grade_calls(calls: pl.DataFrame, panel: Panel, sharp_moves: FloatArray) -> p
     forward = np.where(
         known, np.log(panel.adj_close[forward_row, column] / panel.adj_close[row, column]), np.nan
     )
-    label = calls["pulse_label"].to_numpy()
+    # Calls stored before the desk could call against its lean read as the lean.
+    label = calls.select(pl.coalesce("call", "pulse_label"))["call"].to_numpy()
     directional = known & np.isin(label, ("Bullish", "Bearish"))
     hit = np.where(label == "Bullish", forward > 0, forward < 0)
     sharp = sharp_moves[row, column]
@@ -171,7 +174,7 @@ def grade_calls(calls: pl.DataFrame, panel: Panel, sharp_moves: FloatArray) -> p
 
 @dataclass(frozen=True, slots=True)
 class DirectionRecord:
-    """How one Pulse label's direction calls did over 5 bars."""
+    """How one side's direction calls (Bullish: a rise) did over 5 bars."""
 
     label: str
     calls: int
@@ -223,7 +226,7 @@ class Scorecard:
 def _direction(grades: pl.DataFrame, label: str) -> DirectionRecord:
     rows = grades.filter(pl.col("direction_hit").is_not_null())
     if label != "all":
-        rows = rows.filter(pl.col("pulse_label") == label)
+        rows = rows.filter(pl.coalesce("call", "pulse_label") == label)
     n, hits = rows.height, int(rows["direction_hit"].sum())
     low, high = wilson_interval(hits, n)
     ups = int((rows["forward_return"] > 0).sum())

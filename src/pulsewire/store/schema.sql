@@ -52,6 +52,10 @@ CREATE TABLE IF NOT EXISTS calls (
     resistance_high    DOUBLE,
     PRIMARY KEY (origin, as_of, symbol)
 );
+-- The desk's call (Pulse's lean, or the other side when the record runs against it) and
+-- its Conviction came after the first stores: their older rows hold NULL, read as the lean.
+ALTER TABLE calls ADD COLUMN IF NOT EXISTS call VARCHAR;
+ALTER TABLE calls ADD COLUMN IF NOT EXISTS conviction DOUBLE;
 CREATE TABLE IF NOT EXISTS grades (
     origin             VARCHAR NOT NULL,
     as_of              DATE    NOT NULL,

@@ -122,6 +122,8 @@ def edition_calls(edition: Edition) -> list[Call]:
                 threat_probability=math.nan
                 if sheet.threat_probability is None
                 else sheet.threat_probability,
+                call=scores["Pulse"].label if sheet.record is None else sheet.record.call,
+                conviction=scores["Conviction"].value,
                 support=None if support is None else (support.low, support.high),
                 resistance=None if resistance is None else (resistance.low, resistance.high),
             )
