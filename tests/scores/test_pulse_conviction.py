@@ -108,6 +108,10 @@ def test_records_count_each_case_from_the_close_it_is_known() -> None:
     assert (second.all_cases, second.all_moves) == (2, 1)
     pooled = records.at(10, None, 0)  # every case also counts for all symbols
     assert (pooled.group, pooled.cases) == ("all symbols", 2)
+    # A symbol of no group counts for all symbols only.
+    stranger = lean_records(states, forward, known_at, np.array([-1]), cases)
+    assert stranger.at(10, "equity ETFs", 0).cases == 0
+    assert stranger.at(10, None, 0).cases == 2
 
 
 @pytest.mark.parametrize(

@@ -26,8 +26,8 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import bottleneck  # type: ignore[import-untyped]
 import numpy as np
-import polars as pl
 
 from pulsewire._types import BoolArray, DateArray, FloatArray, IntArray
 from pulsewire.analysis import _kernels
@@ -95,13 +95,12 @@ def long_run_volatility(daily: FloatArray, window: IntArray) -> FloatArray:
     out = np.full(daily.shape, np.nan)
     for length in np.unique(window):
         columns = np.flatnonzero(window == length)
-        frame = pl.from_numpy(packed[:, columns]).fill_nan(None)
-        medians = frame.select(
-            pl.all().rolling_median(int(length), min_samples=int(length) // 3)
-        ).to_numpy()
-        for k, column in enumerate(columns):
-            own = rows[:, column] >= 0
-            out[rows[own, column], column] = medians[own, k]
+        medians = bottleneck.move_median(
+            packed[:, columns], int(length), min_count=int(length) // 3, axis=0
+        )
+        at = rows[:, columns]
+        own = at >= 0
+        out[at[own], np.broadcast_to(columns, at.shape)[own]] = medians[own]
     return out
 
 

@@ -237,8 +237,8 @@ def lean_records(
     state = states[row_of, column]
     width = groups * len(STATES)
 
-    def cumulative(keys: IntArray, weight: BoolArray, width: int) -> IntArray:
-        flat = np.bincount(when * width + keys, weights=weight, minlength=rows * width)
+    def cumulative(at: IntArray, keys: IntArray, weight: BoolArray, width: int) -> IntArray:
+        flat = np.bincount(at * width + keys, weights=weight, minlength=rows * width)
         counts: IntArray = np.cumsum(flat.reshape(rows, width), axis=0).astype(np.int64)
         return counts
 
@@ -248,14 +248,15 @@ def lean_records(
     # Each case counts for its own group and for the pooled record of every symbol.
     for group in (codes[column], np.full(column.size, groups - 1)):
         inside = group >= 0
-        g, s, leaning = group[inside], state[inside], state[inside] >= 0
+        at, g, s = when[inside], group[inside], state[inside]
+        leaning = s >= 0
         key = g * len(STATES) + np.maximum(s, 0)
         hit = np.where(s < 2, up[inside], down[inside]) & leaning
-        counts["cases"] += cumulative(key, leaning, width).reshape(shape)
-        counts["hits"] += cumulative(key, hit, width).reshape(shape)
-        totals["all"] += cumulative(g, np.ones(g.size, bool), groups)
-        totals["ups"] += cumulative(g, up[inside], groups)
-        totals["downs"] += cumulative(g, down[inside], groups)
+        counts["cases"] += cumulative(at, key, leaning, width).reshape(shape)
+        counts["hits"] += cumulative(at, key, hit, width).reshape(shape)
+        totals["all"] += cumulative(at, g, np.ones(g.size, bool), groups)
+        totals["ups"] += cumulative(at, g, up[inside], groups)
+        totals["downs"] += cumulative(at, g, down[inside], groups)
     return LeanRecords(
         (*GROUP_NAMES, POOLED),
         counts["cases"],

@@ -268,17 +268,22 @@ def calibrate_threat(
     """
     x = np.stack(list(inputs.features.values()), axis=-1)  # (T, N, k)
     ready: BoolArray = np.asarray(np.isfinite(x).all(axis=-1))
-    usable = ready & np.isfinite(outcome) & (known_at >= 0) & cases
     codes = group_codes(symbols)
-    names = (POOLED, *GROUP_NAMES)
-    member = {POOLED: np.ones(len(symbols), bool)} | {
+    # The cases, in the order their outcomes become known: those known before a year's
+    # first row are a prefix of this table.
+    case_rows, case_columns = np.nonzero(ready & np.isfinite(outcome) & (known_at >= 0) & cases)
+    order = np.argsort(known_at[case_rows, case_columns], kind="stable")
+    case_rows, case_columns = case_rows[order], case_columns[order]
+    case_known = known_at[case_rows, case_columns]
+    case_x, case_y = x[case_rows, case_columns], outcome[case_rows, case_columns]
+    case_group = codes[case_columns]
+    members = {POOLED: np.ones(len(symbols), bool)} | {
         g: codes == i for i, g in enumerate(GROUP_NAMES)
     }
     levels = np.zeros(ready.shape, np.int8)
     predicted = np.full(ready.shape, np.nan)
     own_fit = np.zeros(ready.shape, bool)
-    pooled_chance = np.full(ready.shape, np.nan)
-    own_chance = np.full(ready.shape, np.nan)
+    chances = {kind: np.full(ready.shape, np.nan) for kind in ("pooled", "own")}
     fits: dict[tuple[str, int], ThreatFit] = {}
     records: dict[tuple[str, int], tuple[ThreatRecord, ...]] = {}
     last: dict[str, ThreatFit] = {}
@@ -286,56 +291,47 @@ def calibrate_threat(
     for year_value in np.unique(years):
         rows = np.flatnonzero(years == year_value)
         start, year = int(rows[0]), int(str(year_value))
-        known = usable[:start] & (known_at[:start] < start)
-        for group in names:
-            columns = member[group]
-            past = known[:, columns]
-            records[group, year] = _records(
-                group, year, levels[:start, columns], outcome[:start, columns], past
-            )
-            if past.sum() < MIN_FIT_CASES:
+        known = int(np.searchsorted(case_known, start, side="left"))
+        past_rows, past_columns = case_rows[:known], case_columns[:known]
+        past_levels = levels[past_rows, past_columns]
+        for index, group in enumerate((POOLED, *GROUP_NAMES)):
+            mine = np.ones(known, bool) if group == POOLED else case_group[:known] == index - 1
+            records[group, year] = _records(group, year, past_levels[mine], case_y[:known][mine])
+            if mine.sum() < MIN_FIT_CASES:
                 continue
-            fit = _fit(
-                group,
-                year,
-                x[:start, columns][past],
-                outcome[:start, columns][past],
-                last.get(group),
-            )
+            fit = _fit(group, year, case_x[:known][mine], case_y[:known][mine], last.get(group))
             fits[group, year] = last[group] = fit
-            target = pooled_chance if group == POOLED else own_chance
-            target[rows[:, None], np.flatnonzero(columns)] = fit.probability(x[rows][:, columns])
-        chance = pooled_chance[rows].copy()
+            columns = np.flatnonzero(members[group])
+            target = chances["pooled" if group == POOLED else "own"]
+            target[rows[:, None], columns] = fit.probability(x[rows][:, columns])
+        chance = chances["pooled"][rows].copy()
         for index in range(len(GROUP_NAMES)):
-            columns = np.flatnonzero(codes == index)
-            if columns.size and _own_is_better(own_chance, pooled_chance, outcome, known, columns):
-                chance[:, columns] = own_chance[rows][:, columns]
-                own_fit[rows[:, None], columns] = np.isfinite(own_chance[rows][:, columns])
+            mine = case_group[:known] == index
+            own = chances["own"][past_rows[mine], past_columns[mine]]
+            pooled = chances["pooled"][past_rows[mine], past_columns[mine]]
+            if _own_is_better(own, pooled, case_y[:known][mine]):
+                columns = np.flatnonzero(codes == index)
+                chance[:, columns] = chances["own"][rows][:, columns]
+                own_fit[rows[:, None], columns] = np.isfinite(chance[:, columns])
         chance[np.logical_not(ready[rows])] = np.nan
         predicted[rows] = chance
         levels[rows] = threat_level(chance)
     return ThreatCalibration(levels, predicted, own_fit, fits, records)
 
 
-def _own_is_better(
-    own: FloatArray, pooled: FloatArray, outcome: FloatArray, known: BoolArray, columns: IntArray
-) -> bool:
+def _own_is_better(own: FloatArray, pooled: FloatArray, outcome: FloatArray) -> bool:
     """Whether a group's own fits beat the pooled ones on its known past cases, out of sample."""
-    start = known.shape[0]
-    both = (
-        known[:, columns] & np.isfinite(own[:start, columns]) & np.isfinite(pooled[:start, columns])
-    )
+    both = np.isfinite(own) & np.isfinite(pooled)
     if both.sum() < MIN_CHOICE_CASES:
         return False
-    y = outcome[:start, columns][both]
-    return _brier(own[:start, columns][both], y) < _brier(pooled[:start, columns][both], y)
+    return _brier(own[both], outcome[both]) < _brier(pooled[both], outcome[both])
 
 
 def _records(
-    group: str, year: int, levels: LevelArray, outcome: FloatArray, past: BoolArray
+    group: str, year: int, levels: LevelArray, outcome: FloatArray
 ) -> tuple[ThreatRecord, ...]:
     """Return per level what followed the group's past readings (outcomes known by the year)."""
-    read = past & (levels > 0)
+    read = levels > 0
     sharp = read & (outcome == 1.0)
     all_cases, all_sharp = int(read.sum()), int(sharp.sum())
     return tuple(
