@@ -44,6 +44,8 @@ class SymbolAnalysis:
     symbol: str
     as_of: dt.date
     close: float
+    periods_per_year: float
+    """Bars in a year of the symbol's calendar: what annualised its volatility."""
     indicators: Mapping[str, float]
     regime: Regime | None
     levels: LevelMap
@@ -98,6 +100,7 @@ class UniverseAnalysis:
             symbol=symbol,
             as_of=day,
             close=float(panel.close[row, column]),
+            periods_per_year=float(self.indicators.periods_per_year[column]),
             indicators={
                 name: float(getattr(self.indicators, name)[row, column])
                 for name in INDICATOR_FIELDS

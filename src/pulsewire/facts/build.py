@@ -175,6 +175,12 @@ def build_factsheet(
     for name, unit in INDICATOR_UNITS.items():
         facts.add(name, analysis.indicators[name], unit, f"{symbol} {name}, {day}")
     facts.add(
+        "periods_per_year",
+        analysis.periods_per_year,
+        "count",
+        f"{symbol} sessions in a year of its calendar, which annualise its volatility",
+    )
+    facts.add(
         "atr_percent",
         analysis.indicators["atr_14"] / analysis.close,
         "percent",

@@ -29,9 +29,6 @@ UNPRICED: Final = frozenset({"VIX"})
 _ZERO_PERCENT: Final = show(Fact(value=0, unit="percent", source="definition"))
 """A percent too small to print: '0.0%' reads as "at", never as a distance."""
 
-TRADING_DAYS: Final = 252
-"""Annualisation of daily volatility, to size a day's move against its usual swing."""
-
 Angle = Literal["stale", "breakout", "squeeze", "trend", "range"]
 
 
@@ -223,11 +220,17 @@ class _Writer:
         return "[, a quiet month|, little net change for a month|]" if size < 0.5 else ""
 
     def _swing(self, bars: float) -> float | None:
-        """The symbol's usual move over `bars` bars: its 20-day volatility scaled to them."""
+        """The symbol's usual move over `bars` bars: its 20-day volatility scaled to them.
+
+        The volatility was annualised by the symbol's own year (`periods_per_year`, 365
+        bars for crypto), so the same year scales it back.
+        """
         f = self.f
-        if not f.has("realized_volatility_20") or f.value("realized_volatility_20") <= 0:
+        if not f.has("realized_volatility_20", "periods_per_year"):
             return None
-        return f.value("realized_volatility_20") * math.sqrt(bars / TRADING_DAYS)
+        if f.value("realized_volatility_20") <= 0:
+            return None
+        return f.value("realized_volatility_20") * math.sqrt(bars / f.value("periods_per_year"))
 
     def _high_clause(self) -> str:
         """Where the close sits against its 52-week high, when that is the story."""
