@@ -330,6 +330,7 @@ def build_factsheet(
         stale=stale is not None,
         stale_reason=None if stale is None else str(stale),
         regime=None if analysis.regime is None else str(analysis.regime),
+        benchmark=analysis.benchmark,
         facts=_FACTS.validate_python(facts.items),
         scores=score_facts,
         threat_probability=None if math.isnan(probability) else probability,
