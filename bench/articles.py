@@ -136,7 +136,7 @@ def _bundled_edition(clock: _Clock) -> tuple[int, dt.date]:
     as_of = as_date(panel.dates[-1])
     sheets = clock(
         "`build_sheets`: one FactSheet per symbol",
-        lambda: build_sheets(universe, board, as_of, panel.symbols, events, news),
+        lambda: build_sheets(universe, board, as_of, panel.symbols, events, news).written,
     )
     published = dt.datetime.combine(as_of, dt.time(23, 59), tzinfo=dt.UTC)
     edition = clock(
@@ -148,7 +148,7 @@ def _bundled_edition(clock: _Clock) -> tuple[int, dt.date]:
 
 
 def market_panel() -> Panel:
-    """The synthetic universe, its first symbol named SPY: the benchmark every symbol needs."""
+    """The synthetic universe, its first symbol named SPY: relative strength is measured."""
     panel = synthetic_panel()
     return dataclasses.replace(panel, symbols=("SPY", *panel.symbols[1:]))
 
@@ -159,9 +159,9 @@ def _synthetic_articles(clock: _Clock, panel: Panel) -> tuple[int, dt.date]:
     universe = clock("`UniverseAnalysis.compute`", lambda: UniverseAnalysis.compute(panel))
     board = clock("`ScoreBoard.compute`", lambda: ScoreBoard.compute(universe, _high(events)))
     as_of = as_date(panel.dates[-1])
-    sheets: list[FactSheet] = clock(
+    sheets: tuple[FactSheet, ...] = clock(
         "`build_sheets`: one FactSheet per symbol",
-        lambda: build_sheets(universe, board, as_of, panel.symbols, events, news),
+        lambda: build_sheets(universe, board, as_of, panel.symbols, events, news).written,
     )
     published = dt.datetime.combine(as_of, dt.time(23, 59), tzinfo=dt.UTC)
     articles = clock(

@@ -99,3 +99,61 @@ def test_analyze_says_a_series_that_stopped_is_stale(bundled_store_file: Path) -
     shown = run("analyze", "ACWI", db=bundled_store_file)
     assert shown.returncode == 0, shown.stderr
     assert "ACWI data is stale since 2026-07-27" in shown.stdout.replace("\n", " ")
+
+
+def test_a_made_up_ticker_gets_an_article_of_its_own(tmp_path: Path, real_files: Path) -> None:
+    # Real IWM bars under a ticker the desk has never heard of: no name, no peers, no SPY.
+    bars = tmp_path / "ZZZT.csv"
+    bars.write_text((real_files / "prices" / "IWM.csv").read_text())
+    db = tmp_path / "store.duckdb"
+    assert run("ingest", str(bars), db=db).returncode == 0
+    written = run("write", "--asof", "2026-02-02", "--json", db=db)
+    assert written.returncode == 0, written.stderr
+    edition = json.loads(written.stdout)
+    assert [a["slug"] for a in edition["articles"]] == ["zzzt-2026-02-02"]
+    assert edition["left_out"] == []
+    brief = run("brief", "ZZZT", "--asof", "2026-02-02", "--format", "json", db=db)
+    assert brief.returncode == 0, brief.stderr
+    article = json.loads(brief.stdout)
+    assert article["title"].startswith("ZZZT ") and article["category"] == "Markets"
+    assert article["tags"][:2] == ["zzzt", "other"] and article["related"] == []
+    body = " ".join(article["body"])
+    assert "$262.18" in body and "no relative strength" in body
+    assert "Russell" not in body and "small cap" not in body
+
+
+def test_write_names_the_symbols_an_early_edition_left_out(bundled_store: Path) -> None:
+    as_json = run("write", "--asof", "2011-08-08", "--json", db=bundled_store)
+    assert as_json.returncode == 0, as_json.stderr
+    edition = json.loads(as_json.stdout)
+    assert len(edition["articles"]) == 24
+    assert edition["left_out"] == [
+        {"symbol": symbol, "reason": "no bar yet", "first_bar": first, "bars": 0}
+        for symbol, first in (
+            ("BTC-USD", "2014-09-17"),
+            ("ETH-USD", "2017-11-09"),
+            ("XLC", "2018-06-19"),
+            ("XLRE", "2015-10-08"),
+        )
+    ]
+    shown = run("write", "--asof", "2018-02-05", db=bundled_store)
+    assert shown.returncode == 0, shown.stderr
+    assert "Edition of 2018-02-05: 26 articles" in shown.stdout
+    assert "Left out: 2 symbols" in shown.stdout
+    rows = {line.split("│")[1].strip(): line for line in shown.stdout.splitlines() if "│" in line}
+    assert "too little history for scores" in rows["ETH-USD"] and "89" in rows["ETH-USD"]
+    assert "no bar yet" in rows["XLC"] and "2018-06-19" in rows["XLC"]
+
+
+def test_nothing_to_write_is_one_line_with_a_hint(tmp_path: Path, real_files: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    run("ingest", str(real_files / "prices" / "IWM.csv"), db=db)  # bars from 2022-01-03
+    early = run("write", "--asof", "2021-06-01", db=db)
+    assert early.returncode == 1
+    errors = [line for line in early.stderr.splitlines() if line.startswith("error:")]
+    assert errors == ["error: as_of 2021-06-01: IWM: no bar yet (first bar 2022-01-03)"]
+    assert "hint: the first bar is 2022-01-03 (IWM)" in early.stderr
+    unknown = run("brief", "NOPE", db=db)
+    assert unknown.returncode == 1
+    assert "error: symbol: NOPE: not in the store" in unknown.stderr
+    assert "hint: run `pulsewire status`" in unknown.stderr

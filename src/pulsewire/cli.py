@@ -8,6 +8,7 @@ import enum
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,7 +33,7 @@ from pulsewire.analysis.rows import as_date
 from pulsewire.analysis.snapshot import SymbolAnalysis, UniverseAnalysis
 from pulsewire.article.render import article_json, to_html, to_markdown, to_terminal
 from pulsewire.errors import PulsewireError
-from pulsewire.facts.edition import build_sheets
+from pulsewire.facts.edition import LeftOut, Sheets, build_sheets
 from pulsewire.facts.sheet import FactSheet
 from pulsewire.ingest import IngestReport, ingest
 from pulsewire.model import Outlier, Panel
@@ -367,8 +368,14 @@ def _scored_universe(db: Path | None) -> tuple[UniverseAnalysis, ScoreBoard]:
 
 def _sheets(
     db: Path | None, asof: dt.datetime | None, symbols: list[str] | None, progress: Progress | None
-) -> list[FactSheet]:
-    """Return the FactSheets of `symbols` (all stored) at `asof` (the last stored date)."""
+) -> Sheets[FactSheet]:
+    """Return the FactSheets of `symbols` (all stored) at `asof` (the last stored date).
+
+    Raises
+    ------
+    PulsewireError
+        If none of the symbols can be written by then: each is named with why.
+    """
     universe, board = _scored_universe(db)
     with Store.open(db or default_db(), read_only=True) as store:
         events = store.events()
@@ -376,16 +383,43 @@ def _sheets(
     day = asof.date() if asof is not None else as_date(universe.panel.dates[-1])
     chosen = symbols or list(universe.panel.symbols)
     if progress is None:
-        return build_sheets(universe, board, day, chosen, events, news)
-    task = progress.add_task("writing", total=len(chosen), file="")
-    return build_sheets(
-        universe,
-        board,
-        day,
-        chosen,
-        events,
-        news,
-        on_sheet=lambda symbol: progress.update(task, advance=1, file=symbol),
+        sheets = build_sheets(universe, board, day, chosen, events, news)
+    else:
+        task = progress.add_task("writing", total=len(chosen), file="")
+        sheets = build_sheets(
+            universe,
+            board,
+            day,
+            chosen,
+            events,
+            news,
+            on_sheet=lambda symbol: progress.update(task, advance=1, file=symbol),
+        )
+    if not sheets.written:
+        raise _nothing_to_write(day, sheets.left_out)
+    return sheets
+
+
+def _nothing_to_write(day: dt.date, left_out: Sequence[LeftOut]) -> PulsewireError:
+    """Return the error of an edition that can write none of its symbols, with what to do."""
+    starts = [(s.first_bar, s.symbol) for s in left_out if s.first_bar is not None]
+    if starts:
+        where, (first, symbol) = f"as_of {day}", min(starts)
+        hint = (
+            f"the first bar is {first} ({symbol}) and scores need about a year of bars "
+            "after a symbol's first: pick a later --asof"
+        )
+    else:
+        where = "symbol"
+        hint = "run `pulsewire status` to list the stored symbols, or ingest the missing ones"
+    if len(left_out) == 1:
+        return PulsewireError(f"{where}: {left_out[0]}", hint=hint)
+    reasons = Counter(str(s.reason) for s in left_out).most_common()
+    return PulsewireError(
+        f"{where}: none of the {len(left_out)} symbols can be written ("
+        + ", ".join(f"{reason}: {count}" for reason, count in reasons)
+        + ")",
+        hint=hint,
     )
 
 
@@ -421,7 +455,7 @@ def brief_command(
     """Write one symbol's article at a close and print it: the trader's view."""
     with _one_line_errors():
         sheets = _sheets(db, asof, [symbol.upper()], None)
-        edition = _audited(write_edition(sheets, _now()))
+        edition = _audited(write_edition(sheets.written, _now()))
         article = edition.articles[0]
         if output is Format.TERMINAL:
             out.print(to_terminal(article))
@@ -448,7 +482,7 @@ def write_command(
         chosen = [s.strip().upper() for s in symbols.split(",") if s.strip()] if symbols else None
         with _progress(transient=as_json) as progress:
             sheets = _sheets(db, asof, chosen, progress)
-        edition = _audited(write_edition(sheets, _now()))
+        edition = _audited(write_edition(sheets.written, _now(), sheets.left_out))
         with Store.open(db or default_db()) as store:
             store.write_edition(edition_rows(edition), calls_frame(edition_calls(edition)))
         if out_dir is not None:
@@ -465,6 +499,7 @@ def write_command(
                         {"slug": a.slug, "title": a.title, "sentiment": a.sentiment}
                         for a in edition.articles
                     ],
+                    "left_out": [dataclasses.asdict(s) for s in edition.left_out],
                 }
             )
             return
@@ -474,6 +509,22 @@ def write_command(
         ]
         columns = ("symbol", "title", "Pulse", "Conviction", "Risk", "Threat")
         out.print(_table(f"Edition of {edition.as_of}: {len(rows)} articles", columns, rows))
+        if edition.left_out:
+            out.print(
+                _table(
+                    f"Left out: {len(edition.left_out)} symbols",
+                    ("symbol", "reason", "first bar", "bars by then"),
+                    [
+                        (
+                            s.symbol,
+                            str(s.reason),
+                            "-" if s.first_bar is None else s.first_bar.isoformat(),
+                            f"{s.bars:,}",
+                        )
+                        for s in edition.left_out
+                    ],
+                )
+            )
         if out_dir is not None:
             out.print(Text(f"wrote HTML, Markdown and JSON to {out_dir}"))
 

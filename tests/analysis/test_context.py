@@ -14,6 +14,8 @@ from pulsewire.analysis.context import (
     RELATED,
     STRENGTH_WINDOWS,
     AssetClass,
+    BenchmarkBar,
+    benchmark_bar,
     correlations,
     day_context,
     relative_strength,
@@ -128,6 +130,40 @@ def test_strengths_of_several_windows_equal_each_window_alone(real_panel: Panel)
 def test_missing_benchmark_is_named(real_panel: Panel) -> None:
     with pytest.raises(DataError, match="SPX"):
         relative_strength(real_panel.subset(("IWM", "QQQ")), 5, benchmark="SPX")
+
+
+def test_no_benchmark_gives_no_strength_against_it_but_keeps_the_peers(
+    real_panel: Panel,
+) -> None:
+    own = real_panel.subset(("IWM", "QQQ", "DIA"))
+    alone = relative_strength(own, 20, benchmark=None)
+    assert np.isnan(alone.vs_benchmark).all()
+    # IWM's peers are SPY, QQQ and DIA; without SPY its basket is QQQ and DIA.
+    fewer = relative_strength(own, 20, related={"IWM": ("QQQ", "DIA")}, benchmark=None)
+    assert at(own, alone.vs_peers, "IWM", "2026-08-21") == at(
+        own, fewer.vs_peers, "IWM", "2026-08-21"
+    )
+    assert np.isfinite(at(own, alone.vs_peers, "IWM", "2026-08-21"))
+
+
+@pytest.mark.parametrize(
+    ("symbols", "symbol", "date", "expected"),
+    [
+        (("SPY", "IWM"), "IWM", "2026-08-21", BenchmarkBar.CURRENT),
+        # BTC-USD on a Sunday: SPY's Friday bar is still its last session's.
+        (("SPY", "BTC-USD"), "BTC-USD", "2026-02-01", BenchmarkBar.CURRENT),
+        (("SPY", "IWM"), "SPY", "2026-08-21", BenchmarkBar.SELF),
+        (("IWM", "QQQ"), "IWM", "2026-08-21", BenchmarkBar.NOT_HELD),
+        # VIX's history starts in 1990, SPY's on 1993-01-29.
+        (("SPY", "VIX"), "VIX", "1992-06-01", BenchmarkBar.NOT_YET),
+        # SPY's last bundled bar is 2026-08-21: NYSE sessions have passed since.
+        (("SPY", "VIX"), "VIX", "2026-09-15", BenchmarkBar.NOT_CURRENT),
+    ],
+)
+def test_benchmark_bar_says_why_there_is_no_strength_against_it(
+    real_panel: Panel, symbols: tuple[str, ...], symbol: str, date: str, expected: BenchmarkBar
+) -> None:
+    assert benchmark_bar(real_panel.subset(symbols), symbol, day(date)) is expected
 
 
 # Correlations

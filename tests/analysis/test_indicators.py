@@ -13,9 +13,10 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from pulsewire._types import FloatArray
 from pulsewire.analysis import indicators as ind
+from pulsewire.analysis.history import daily_volatility
 from pulsewire.analysis.indicators import INDICATOR_FIELDS, Indicators, compute_indicators
 from pulsewire.errors import DataError
-from pulsewire.model import PANEL_FIELDS, Panel
+from pulsewire.model import PANEL_FIELDS, Panel, sessions_per_year
 
 RTOL = 1e-8
 PROPERTY = settings(max_examples=25, deadline=None)
@@ -183,7 +184,8 @@ def test_realized_volatility_is_polars_rolling_std_of_log_returns(
         j, rows = bar_rows(real_panel, symbol)
         close = real_panel.close[rows, j]
         log_returns = pl.Series(np.log(close[1:] / close[:-1]))
-        reference = (log_returns.rolling_std(20, ddof=1) * math.sqrt(252)).to_numpy()
+        year = sessions_per_year(symbol)
+        reference = (log_returns.rolling_std(20, ddof=1) * math.sqrt(year)).to_numpy()
         ours = real.realized_volatility_20[rows, j]
         assert np.isnan(ours[0])
         assert_matches(ours[1:], reference, symbol)
@@ -195,6 +197,29 @@ def test_realized_volatility_by_hand() -> None:
     expected = [np.std(returns[i - 2 : i + 1], ddof=1) * math.sqrt(252) for i in (2, 3)]
     ours = ind.realized_volatility(close[:, None], window=3)[:, 0]
     np.testing.assert_allclose(ours, [np.nan, np.nan, np.nan, *expected], rtol=1e-12)
+
+
+def test_volatility_is_annualised_by_each_symbols_calendar(
+    real_panel: Panel, real: Indicators
+) -> None:
+    # Crypto trades every day, so a year of it is 365 bars; an NYSE year is 252.
+    daily = daily_volatility(real_panel.close)
+    for symbol, year in (("BTC-USD", 365), ("ETH-USD", 365), ("SPY", 252), ("TLT", 252)):
+        j, rows = bar_rows(real_panel, symbol)
+        assert real.periods_per_year[j] == year
+        np.testing.assert_allclose(
+            real.realized_volatility_20[rows, j], daily[rows, j] * math.sqrt(year), rtol=1e-12
+        )
+
+
+def test_periods_per_year_one_per_column_or_refused() -> None:
+    close = np.exp(np.linspace(0.0, 0.5, 30))[:, None] * np.ones((1, 2))
+    both = ind.realized_volatility(close, 5, np.array([252.0, 365.0]))
+    np.testing.assert_allclose(both[:, 1], both[:, 0] * math.sqrt(365 / 252), rtol=1e-12)
+    with pytest.raises(DataError, match="periods_per_year: shape is not one per column"):
+        ind.realized_volatility(close, 5, np.array([252.0, 365.0, 1.0]))
+    with pytest.raises(DataError, match="periods_per_year=0 is not positive"):
+        ind.realized_volatility(close, 5, 0)
 
 
 def test_realized_volatility_of_a_flat_window_is_zero() -> None:
@@ -288,6 +313,7 @@ def test_fields_equal_the_functions_that_compute_them_alone(
     macd = ind.macd(p.close)
     bands = ind.bollinger_bands(p.close)
     directional = ind.adx(p.high, p.low, p.close)
+    year = p.sessions_per_year()
     alone = {
         "sma_50": ind.sma(p.close, 50),
         "sma_200": ind.sma(p.close, 200),
@@ -304,8 +330,8 @@ def test_fields_equal_the_functions_that_compute_them_alone(
         "adx_14": directional.adx,
         "plus_di_14": directional.plus_di,
         "minus_di_14": directional.minus_di,
-        "realized_volatility_20": ind.realized_volatility(p.close),
-        "volatility_percentile": ind.percentile_rank(ind.realized_volatility(p.close)),
+        "realized_volatility_20": ind.realized_volatility(p.close, 20, year),
+        "volatility_percentile": ind.percentile_rank(ind.realized_volatility(p.close, 20, year)),
         "volume_ratio_20": ind.volume_ratio(p.volume),
         "return_1": ind.returns(p.close, 1),
         "return_5": ind.returns(p.close, 5),
@@ -437,7 +463,7 @@ def test_indicators_refuse_arrays_off_the_panel_shape(real: Indicators) -> None:
     arrays = {name: getattr(real, name) for name in INDICATOR_FIELDS}
     arrays["rsi_14"] = arrays["rsi_14"][:-1]
     with pytest.raises(DataError, match="rsi_14"):
-        Indicators(real.dates, real.symbols, **arrays)
+        Indicators(real.dates, real.symbols, real.periods_per_year, **arrays)
 
 
 def test_the_atr_of_the_adx_pass_is_the_atr_bit_for_bit(real_panel: Panel) -> None:

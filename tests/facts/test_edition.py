@@ -8,7 +8,7 @@ import pytest
 
 from pulsewire.analysis.snapshot import UniverseAnalysis
 from pulsewire.errors import ParameterError
-from pulsewire.facts.edition import build_sheets, map_sheets
+from pulsewire.facts.edition import Omission, build_sheets, map_sheets
 from pulsewire.facts.sheet import FactSheet
 from pulsewire.model import CalendarEvent, Panel
 from pulsewire.scores.board import ScoreBoard
@@ -47,14 +47,35 @@ def test_sheets_built_by_workers_equal_those_built_here_in_order(
 
     mapped = map_sheets(*args, as_json, workers=workers)
 
-    assert mapped == [as_json(sheet) for sheet in build_sheets(*args)]
+    assert mapped.written == tuple(as_json(sheet) for sheet in build_sheets(*args).written)
+    assert mapped.left_out == ()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_workers_leave_out_the_symbols_build_sheets_leaves_out(
+    edition: Edition, workers: int
+) -> None:
+    day = dt.date(2014, 10, 15)
+    args = (edition.universe, edition.board, day, edition.panel.symbols)
+    built = build_sheets(*args, edition.events, edition.news)
+
+    mapped = map_sheets(*args, edition.events, edition.news, as_json, workers=workers)
+
+    assert mapped.written == tuple(as_json(sheet) for sheet in built.written)
+    assert mapped.left_out == built.left_out
+    assert {(s.symbol, s.reason) for s in mapped.left_out} == {
+        ("BTC-USD", Omission.TOO_LITTLE_HISTORY),
+        ("ETH-USD", Omission.NO_BAR_YET),
+        ("XLC", Omission.NO_BAR_YET),
+        ("XLRE", Omission.NO_BAR_YET),
+    }
 
 
 def test_more_workers_than_symbols_gives_each_symbol_once(edition: Edition) -> None:
     day, symbols = dt.date(2026, 8, 21), ("SPY", "GLD")
     args = (edition.universe, edition.board, day, symbols, edition.events, edition.news)
 
-    assert map_sheets(*args, lambda sheet: sheet.symbol, workers=4) == ["SPY", "GLD"]
+    assert map_sheets(*args, lambda sheet: sheet.symbol, workers=4).written == ("SPY", "GLD")
 
 
 def test_error_in_a_worker_reaches_the_caller(edition: Edition) -> None:

@@ -47,7 +47,8 @@ class Desk:
 
     def sheets(self, day: dt.date, symbols: tuple[str, ...] | None = None) -> list[FactSheet]:
         chosen = symbols or self.panel.symbols
-        return build_sheets(self.universe, self.board, day, chosen, self.events, self.news)
+        sheets = build_sheets(self.universe, self.board, day, chosen, self.events, self.news)
+        return list(sheets.written)
 
     def edition(self, day: dt.date) -> Edition:
         return write_edition(self.sheets(day), evening(day))

@@ -8,17 +8,20 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pulsewire.analysis.context import RELATED
+from pulsewire.analysis.context import RELATED, BenchmarkBar
 from pulsewire.analysis.snapshot import UniverseAnalysis
 from pulsewire.article.model import Article
 from pulsewire.facts.edition import build_sheets, evening
 from pulsewire.facts.format import show
 from pulsewire.facts.sheet import FactSheet
+from pulsewire.ingest import ingest
 from pulsewire.model import NAMES, Panel
 from pulsewire.scores.board import ScoreBoard
+from pulsewire.sources import bundled_data
 from pulsewire.store import Store
 from pulsewire.writer.audit import audit
 from pulsewire.writer.edition import Edition, write_edition
+from tests.conftest import NOW
 from tests.writer.conftest import Desk
 
 
@@ -108,7 +111,7 @@ def test_a_frozen_feed_gets_a_stale_article_and_no_calm_story(desk: Desk) -> Non
     universe = UniverseAnalysis.compute(frozen)
     board = ScoreBoard.compute(universe, [])
     day = dt.date(2026, 8, 21)
-    sheets = build_sheets(universe, board, day, ("IWM",), desk.events, desk.news)
+    sheets = build_sheets(universe, board, day, ("IWM",), desk.events, desk.news).written
     article = write_edition(sheets, evening(day)).articles[0]
     assert article.stale and sheets[0].stale
     # The copies are not data: the sheet is read at the bar they repeat, so its scores
@@ -124,6 +127,33 @@ def test_a_frozen_feed_gets_a_stale_article_and_no_calm_story(desk: Desk) -> Non
     for word in ("calm", "flat", "squeeze", "quiet", "coil"):
         assert word not in text
     assert audit(article, sheets[0]) == []
+
+
+def test_a_store_of_iwm_alone_writes_its_article_and_says_what_it_cannot_compare(
+    desk: Desk, tmp_path: Path
+) -> None:
+    path = tmp_path / "own.duckdb"
+    with Store.open(path) as store:
+        ingest([str(Path(bundled_data()) / "prices" / "IWM.parquet")], store, NOW)
+    day = dt.date(2026, 2, 2)
+    (sheet,) = Desk(path).sheets(day)
+    article = write_edition([sheet], evening(day)).articles[0]
+    assert audit(article, sheet) == []
+    assert sheet.benchmark is BenchmarkBar.NOT_HELD and sheet.related == ()
+    assert not [key for key in sheet.facts if key.startswith(("strength.", "related."))]
+    said = [s for s in _sentences(article) if "S&P 500" in s]
+    assert len(said) == 1 and "no relative strength" in said[0] and "related market" in said[0]
+    # With the whole bundle the same close is measured against SPY and its peers.
+    (bundled,) = desk.sheets(day, ("IWM",))
+    assert bundled.benchmark is BenchmarkBar.CURRENT and len(bundled.related) == 3
+    theirs = write_edition([bundled], evening(day)).articles[0]
+    assert not any("no relative strength" in s for s in _sentences(theirs))
+    # Pulse's relative strength is neutral, and every other part is IWM's own.
+    own, full = sheet.scores[0].components, bundled.scores[0].components
+    assert own["relative strength"] == 0 != full["relative strength"]
+    assert {k: v for k, v in own.items() if k != "relative strength"} == {
+        k: v for k, v in full.items() if k != "relative strength"
+    }
 
 
 def test_brief_and_write_commands(bundled_store: Path, tmp_path: Path) -> None:

@@ -560,7 +560,7 @@ def bollinger(
 def realized_volatility(
     close: FloatArray,
     window: int,
-    periods_per_year: float,
+    periods_per_year: FloatArray,
     returns: FloatArray,
     out: FloatArray,
     lo: int,
@@ -568,10 +568,11 @@ def realized_volatility(
 ) -> None:
     """Sample standard deviation (ddof 1) of the last `window` log returns, annualised.
 
-    `returns` is scratch space for the log returns. One pass over the rows: each takes
-    its log returns, the `rolling_variance` step over them, then the square root.
+    `periods_per_year` (N,) holds each column's bars in a year. `returns` is scratch
+    space for the log returns. One pass over the rows: each takes its log returns, the
+    `rolling_variance` step over them, then the square root.
     """
-    scale = math.sqrt(periods_per_year)
+    scale = np.sqrt(periods_per_year[lo:hi])
     seen, countdown, due, shift, sums, squares = _variance_state(window, hi - lo)
     for t in range(close.shape[0]):
         row = close[t, lo:hi]
@@ -584,7 +585,7 @@ def realized_volatility(
             returns, t, window, 1, seen, countdown, due, shift, sums, squares, result, lo, hi
         )
         for j in range(hi - lo):
-            result[j] = math.sqrt(result[j]) * scale
+            result[j] = math.sqrt(result[j]) * scale[j]
 
 
 PERCENTILE_COLUMNS: Final = 64

@@ -11,6 +11,10 @@ is compared with another at "its last bar on or before" each date, and only whil
 bar is current: no session of the other's own calendar has passed since it
 (`sessions_in`). A series that stopped (ACWI after 2026-07-27) drops out of the
 comparison instead of lending its old price to every later date.
+
+Nothing here needs a particular symbol: a panel without the benchmark gets no relative
+strength against it (`benchmark_bar` says why), and related symbols the panel does not
+hold are left out.
 """
 
 from __future__ import annotations
@@ -106,7 +110,7 @@ RELATED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
 """Related symbols of each bundled symbol (its peers), most related first."""
 
 BENCHMARK: Final = "SPY"
-"""The market every symbol is also measured against."""
+"""The market every symbol is also measured against, when the panel holds it."""
 
 STRENGTH_WINDOWS: Final = (5, 20, 60)
 """Windows of relative strength, in bars of the symbol: a week, a month, a quarter."""
@@ -299,7 +303,7 @@ def relative_strength(
     window: int,
     *,
     related: Mapping[str, tuple[str, ...]] = RELATED,
-    benchmark: str = BENCHMARK,
+    benchmark: str | None = BENCHMARK,
 ) -> RelativeStrength:
     """Return each symbol's relative strength over its last `window` bars.
 
@@ -314,7 +318,7 @@ def relative_strengths(
     windows: Sequence[int],
     *,
     related: Mapping[str, tuple[str, ...]] = RELATED,
-    benchmark: str = BENCHMARK,
+    benchmark: str | None = BENCHMARK,
 ) -> tuple[RelativeStrength, ...]:
     """Return each symbol's relative strength over its last bars, for each of `windows`.
 
@@ -330,7 +334,8 @@ def relative_strengths(
     related
         Related symbols of each symbol; those absent from `panel` are left out.
     benchmark
-        The symbol every other is measured against; it must be in `panel`.
+        The symbol every other is measured against; it must be in `panel`. None
+        measures against no benchmark: `vs_benchmark` is NaN throughout.
 
     Returns
     -------
@@ -346,7 +351,7 @@ def relative_strengths(
     prices = panel.adj_close
     has_bar = np.isfinite(prices)
     level = _current_levels(prices, has_bar, current_bars(panel))
-    market = _padded([[panel.column(benchmark)]] * len(panel.symbols))
+    market = _padded([[] if benchmark is None else [panel.column(benchmark)]] * len(panel.symbols))
     peers = _padded(_peers(panel, related))
     strengths = []
     for window in windows:
@@ -513,3 +518,35 @@ def day_context(
     return DayContext(
         symbol, ASSET_CLASS.get(symbol), as_of, move, tuple(m for m in moves if m is not None)
     )
+
+
+class BenchmarkBar(StrEnum):
+    """Whether a symbol can be measured against the benchmark at a date, and if not why."""
+
+    CURRENT = "current"
+    """The benchmark has a current bar: relative strength is measured (given its window)."""
+    SELF = "the benchmark itself"
+    NOT_HELD = "no benchmark series"
+    """The panel holds no benchmark at all: a store of the user's own symbols."""
+    NOT_YET = "no benchmark bar yet"
+    """The benchmark has fewer than two bars by the date: its history starts later."""
+    NOT_CURRENT = "no current benchmark bar"
+    """The benchmark's last bar by the date is not current: its series stopped."""
+
+
+def benchmark_bar(
+    panel: Panel, symbol: str, as_of: dt.date, *, benchmark: str = BENCHMARK
+) -> BenchmarkBar:
+    """Return whether `symbol` can be measured against `benchmark` at the close of `as_of`.
+
+    The benchmark's last bar on or before `as_of` counts while no session of its
+    calendar has passed since it, as in `current_bars`.
+    """
+    if symbol == benchmark:
+        return BenchmarkBar.SELF
+    if benchmark not in panel.symbols:
+        return BenchmarkBar.NOT_HELD
+    move = _move(panel, benchmark, as_of)
+    if move is None:
+        return BenchmarkBar.NOT_YET
+    return BenchmarkBar.CURRENT if move.current else BenchmarkBar.NOT_CURRENT

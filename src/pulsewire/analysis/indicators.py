@@ -12,6 +12,11 @@ changes nothing: every symbol sees only its own bars.
 Warm-up. An output is NaN until its inputs cover its window, counted in bars from the
 symbol's first bar. Every output at row t depends only on rows up to t.
 
+Annualisation. Realised volatility is annualised by each symbol's own year of bars,
+taken from its calendar (`Panel.sessions_per_year`): x sqrt(252) for NYSE symbols,
+x sqrt(365) for crypto, which trades every day. `Indicators.periods_per_year` keeps
+the factor, so whatever needs the daily volatility back divides by the same root.
+
 TA-Lib. SMA, EMA, RSI, MACD, ATR, ADX, +DI and -DI equal TA-Lib 0.8.1's bit for bit,
 Bollinger bands to about 1e-13 (a cancellation-free variance). RSI is 50 where no gain
 or loss has been seen at all, as in TA-Lib's main branch; TA-Lib 0.8.1 gives 0 there.
@@ -60,7 +65,8 @@ __all__ = [
 _Result = TypeVar("_Result")
 
 TRADING_DAYS: Final = 252
-"""Bars in a year: annualises volatility and spans the trailing-year windows."""
+"""Bars in a trailing-year window: the volatility percentile's and the 52-week high's.
+Volatility is annualised by each symbol's own calendar instead (`Indicators`)."""
 
 _BLOCKS_PER_CORE: Final = 1
 _BLOCK_COLUMNS: Final = (64, 4096)
@@ -122,10 +128,15 @@ class Indicators:
         Average true range over 14 bars, in price units.
     adx_14, plus_di_14, minus_di_14
         ADX (from bar 27) and +DI / -DI (from bar 14) over 14 bars, in [0, 100].
+    periods_per_year
+        (N,) bars in a year of each symbol's calendar (`Panel.sessions_per_year`): 252
+        for NYSE symbols, 365 for crypto, which trades every day.
     realized_volatility_20
         Sample standard deviation (ddof 1) of the last 20 daily log returns of close,
-        times sqrt(252). First value at bar 20. Crypto trades 365 days a year, but all
-        symbols use 252 so their values compare as "per 252 bars".
+        times sqrt(`periods_per_year`): annualised by the symbol's own calendar, so a
+        year of crypto is 365 of its bars and one of SPY 252, and both read as a year.
+        Divide by the same sqrt(`periods_per_year`) to get back the daily volatility.
+        First value at bar 20.
     volatility_percentile
         Where today's `realized_volatility_20` ranks in the trailing 252 values
         including today: the share of the other 251 that are at or below it, in [0, 1]
@@ -148,6 +159,7 @@ class Indicators:
 
     dates: DateArray
     symbols: tuple[str, ...]
+    periods_per_year: FloatArray
     sma_50: FloatArray
     sma_200: FloatArray
     ema_20: FloatArray
@@ -177,13 +189,18 @@ class Indicators:
 
     def __post_init__(self) -> None:
         shape = (self.dates.shape[0], len(self.symbols))
+        if self.periods_per_year.shape != shape[1:]:
+            raise DataError(
+                "periods_per_year", self.periods_per_year.shape, f"shape is not {shape[1:]}"
+            )
         for name in INDICATOR_FIELDS:
             if getattr(self, name).shape != shape:
                 raise DataError(name, getattr(self, name).shape, f"shape is not {shape}")
 
 
-INDICATOR_FIELDS: Final = tuple(f.name for f in fields(Indicators))[2:]
-"""The indicator arrays of `Indicators`, in order (its fields after dates and symbols)."""
+INDICATOR_FIELDS: Final = tuple(f.name for f in fields(Indicators))[3:]
+"""The (T, N) indicator arrays of `Indicators`, in order (its fields after dates, symbols
+and periods per year)."""
 
 
 def compute_indicators(panel: Panel) -> Indicators:
@@ -196,7 +213,8 @@ def compute_indicators(panel: Panel) -> Indicators:
     ----------
     panel
         Daily bars; a row where a symbol's close is NaN is not a bar of that symbol,
-        and a row where its volume is NaN is left out of its volume ratio.
+        and a row where its volume is NaN is left out of its volume ratio. Volatility
+        is annualised by each symbol's calendar (`Panel.sessions_per_year`).
 
     Returns
     -------
@@ -207,6 +225,7 @@ def compute_indicators(panel: Panel) -> Indicators:
     traded = _Bars.of(panel.volume)
     high, low, close = (prices.pack(x) for x in (panel.high, panel.low, panel.close))
     volume = traded.pack(panel.volume)
+    periods_per_year = panel.sessions_per_year()
     out = {name: np.empty(panel.close.shape) for name in INDICATOR_FIELDS}
     k = _kernels
 
@@ -243,7 +262,7 @@ def compute_indicators(panel: Panel) -> Indicators:
         k.realized_volatility(
             close,
             20,
-            float(TRADING_DAYS),
+            periods_per_year,
             out["volatility_percentile"],
             out["realized_volatility_20"],
             lo,
@@ -263,7 +282,7 @@ def compute_indicators(panel: Panel) -> Indicators:
     _over_blocks(block, panel.close.shape[1])
     for name, values in out.items():
         (traded if name == "volume_ratio_20" else prices).unpack(values)
-    return Indicators(panel.dates, panel.symbols, **out)
+    return Indicators(panel.dates, panel.symbols, periods_per_year, **out)
 
 
 def sma(values: FloatArray, window: int) -> FloatArray:
@@ -422,7 +441,7 @@ def adx(
 
 
 def realized_volatility(
-    close: FloatArray, window: int = 20, periods_per_year: float = TRADING_DAYS
+    close: FloatArray, window: int = 20, periods_per_year: float | FloatArray = TRADING_DAYS
 ) -> FloatArray:
     """Return annualised realised volatility: std (ddof 1) of log returns * sqrt(year).
 
@@ -433,22 +452,34 @@ def realized_volatility(
     window
         Log returns in the sample, at least 2; the first value is on bar `window`.
     periods_per_year
-        Bars in a year, positive.
+        Bars in a year, positive: one for every column, or (N,) one per column (a
+        panel's `sessions_per_year`, 365 for crypto). 1 gives the daily volatility.
 
     Returns
     -------
     FloatArray
         (T, N) volatility as a fraction (0.2 = 20 %).
+
+    Raises
+    ------
+    DataError
+        If `window` is below 2, or `periods_per_year` is not positive or not (N,).
     """
     check_at_least("window", window, 2)
-    if not periods_per_year > 0.0:
+    series = _series("close", close)
+    year = np.asarray(periods_per_year, dtype=np.float64)
+    if year.shape not in ((), series.shape[1:]):
+        raise DataError(
+            "periods_per_year", year.shape, f"shape is not one per column, {series.shape[1:]}"
+        )
+    if not np.all(year > 0.0):
         raise DataError(
             "periods_per_year",
             periods_per_year,
             f"periods_per_year={periods_per_year} is not positive",
         )
-    parameters = [window, float(periods_per_year)]
-    return _apply(_kernels.realized_volatility, [_series("close", close)], parameters, 2)[1]
+    parameters: list[float | FloatArray] = [window, np.full(series.shape[1:], year)]
+    return _apply(_kernels.realized_volatility, [series], parameters, 2)[1]
 
 
 def percentile_rank(values: FloatArray, window: int = TRADING_DAYS) -> FloatArray:
@@ -618,7 +649,7 @@ class _Bars:
 def _apply(
     kernel: Callable[..., None],
     inputs: Sequence[FloatArray],
-    parameters: Sequence[float],
+    parameters: Sequence[float | FloatArray],
     outputs: int,
 ) -> list[FloatArray]:
     """Run `kernel` on `inputs` over blocks of columns; the last input says which rows are bars.

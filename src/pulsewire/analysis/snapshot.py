@@ -18,8 +18,11 @@ from typing import Final
 import numpy as np
 
 from pulsewire.analysis.context import (
+    BENCHMARK,
     STRENGTH_WINDOWS,
+    BenchmarkBar,
     DayContext,
+    benchmark_bar,
     day_context,
     relative_strengths,
 )
@@ -44,10 +47,14 @@ class SymbolAnalysis:
     symbol: str
     as_of: dt.date
     close: float
+    periods_per_year: float
+    """Bars in a year of the symbol's calendar: what annualised its volatility."""
     indicators: Mapping[str, float]
     regime: Regime | None
     levels: LevelMap
     relative_strength: Mapping[str, float]
+    benchmark: BenchmarkBar
+    """Whether the benchmark was there to measure relative strength against."""
     day: DayContext
     calm_history: tuple[HistoryResult, ...]
     findings: tuple[Finding, ...]
@@ -69,7 +76,9 @@ class UniverseAnalysis:
         """Run every stage over every symbol and date."""
         indicators = compute_indicators(panel)
         strength: dict[str, np.ndarray] = {}
-        for both in relative_strengths(panel, STRENGTH_WINDOWS):
+        # A store of the user's own symbols may hold no benchmark: nothing to measure against.
+        benchmark = BENCHMARK if BENCHMARK in panel.symbols else None
+        for both in relative_strengths(panel, STRENGTH_WINDOWS, benchmark=benchmark):
             strength[f"vs_spy_{both.window}"] = both.vs_benchmark
             strength[f"vs_peers_{both.window}"] = both.vs_peers
         return cls(
@@ -98,6 +107,7 @@ class UniverseAnalysis:
             symbol=symbol,
             as_of=day,
             close=float(panel.close[row, column]),
+            periods_per_year=float(self.indicators.periods_per_year[column]),
             indicators={
                 name: float(getattr(self.indicators, name)[row, column])
                 for name in INDICATOR_FIELDS
@@ -109,6 +119,7 @@ class UniverseAnalysis:
             relative_strength={
                 name: float(values[row, column]) for name, values in self.strength.items()
             },
+            benchmark=benchmark_bar(panel, symbol, day),
             day=day_context(panel, symbol, day),
             calm_history=self.calm_history.at(symbol, day),
             findings=self.quality.findings(symbol, now),

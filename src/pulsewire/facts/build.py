@@ -224,6 +224,12 @@ def build_factsheet(
     for name, unit in INDICATOR_UNITS.items():
         facts.add(name, analysis.indicators[name], unit, f"{symbol} {name}, {day}")
     facts.add(
+        "periods_per_year",
+        analysis.periods_per_year,
+        "count",
+        f"{symbol} sessions in a year of its calendar, which annualise its volatility",
+    )
+    facts.add(
         "atr_percent",
         analysis.indicators["atr_14"] / analysis.close,
         "percent",
@@ -373,6 +379,7 @@ def build_factsheet(
         stale=stale is not None,
         stale_reason=None if stale is None else str(stale),
         regime=None if analysis.regime is None else str(analysis.regime),
+        benchmark=analysis.benchmark,
         facts=_FACTS.validate_python(facts.items),
         scores=score_facts,
         threat_probability=None if threat_fact is None else threat_fact.probability,

@@ -4,6 +4,9 @@ The analysis and scores are computed once for the universe (`UniverseAnalysis`,
 `ScoreBoard`), the news of every symbol is selected in one pass over the window, and
 each symbol then reads its cell. `map_sheets` splits that last, per-symbol stage over
 forked worker processes, which read the universe their parent computed.
+
+No symbol holds an edition hostage: one with no bar by the date, or too few bars for
+its scores, is left out with the reason (`LeftOut`), and the others are written.
 """
 
 from __future__ import annotations
@@ -11,22 +14,24 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import multiprocessing
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import polars as pl
 
 from pulsewire.analysis.context import correlations
+from pulsewire.analysis.rows import as_date
 from pulsewire.analysis.snapshot import SymbolAnalysis, UniverseAnalysis
-from pulsewire.errors import check_at_least
+from pulsewire.errors import DataError, check_at_least
 from pulsewire.facts.build import build_factsheet
 from pulsewire.facts.news import news_window, select_edition_news
 from pulsewire.facts.sheet import FactSheet, Source
-from pulsewire.model import CalendarEvent, Stale
-from pulsewire.scores.board import ScoreBoard
+from pulsewire.model import CalendarEvent, Panel, Stale
+from pulsewire.scores.board import ScoreBoard, SymbolScores
 
 CORRELATION_BARS = 60
 """Bars of the correlations that relate symbols of an edition."""
@@ -36,6 +41,51 @@ CORRELATION_ROWS = 504
 60 common bars of any pair whose sheet is less than a year and a half old."""
 
 _Result = TypeVar("_Result")
+
+
+class Omission(StrEnum):
+    """Why an edition left a symbol out."""
+
+    NOT_STORED = "not in the store"
+    NO_BAR_YET = "no bar yet"
+    TOO_LITTLE_HISTORY = "too little history for scores"
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A symbol an edition could not write, why, and what the store holds of it."""
+
+    symbol: str
+    reason: Omission
+    first_bar: dt.date | None
+    """Its first bar in the store; None when the store holds none."""
+    bars: int
+    """Its bars up to the close the sheet would read."""
+
+    def __str__(self) -> str:
+        if self.first_bar is None:
+            return f"{self.symbol}: {self.reason}"
+        if self.bars == 0:
+            return f"{self.symbol}: {self.reason} (first bar {self.first_bar})"
+        return f"{self.symbol}: {self.reason} ({self.bars} bars since {self.first_bar})"
+
+
+@dataclass(frozen=True)
+class Sheets(Generic[_Result]):
+    """The per-symbol stage of an edition: a result for each symbol written, in order,
+    and the symbols left out, in order."""
+
+    written: tuple[_Result, ...]
+    left_out: tuple[LeftOut, ...]
+
+    @classmethod
+    def split(cls, results: Iterable[_Result | LeftOut]) -> Sheets[_Result]:
+        """Return the results that are written apart from those that say why not."""
+        items = list(results)
+        return cls(
+            tuple(r for r in items if not isinstance(r, LeftOut)),
+            tuple(r for r in items if isinstance(r, LeftOut)),
+        )
 
 
 def evening(day: dt.date) -> dt.datetime:
@@ -88,25 +138,30 @@ class _Edition:
         headlines = select_edition_news(news_window(news, now), symbols, now)
         return cls(universe, board, as_of, events, headlines)
 
-    def sheets(self, symbols: Sequence[str]) -> Iterator[FactSheet]:
-        """Yield the FactSheet of each of `symbols`, in order."""
-        universe, as_of, now = self.universe, self.as_of, evening(self.as_of)
+    def sheets(self, symbols: Sequence[str]) -> Iterator[FactSheet | LeftOut]:
+        """Yield the FactSheet of each of `symbols`, in order, or why it is left out."""
+        universe, as_of = self.universe, self.as_of
         # Only these symbols' pairs, on the trailing rows up to `as_of`: each value is
         # causal and its own, and a 60-bar window needs no more history than that.
         dates = universe.panel.dates
         stop = int(np.searchsorted(dates, np.datetime64(as_of, "D"), side="right"))
         start = max(0, stop - CORRELATION_ROWS)
         recent = universe.panel.select(slice(start, stop))
-        pairs = correlations(recent, CORRELATION_BARS, symbols=symbols)
+        stored = [s for s in symbols if s in universe.panel.symbols]
+        pairs = correlations(recent, CORRELATION_BARS, symbols=stored)
         related: dict[str, list[tuple[str, int]]] = {}
         for index, (first, other) in enumerate(pairs.pairs):
             related.setdefault(first, []).append((other, index))
         for symbol in symbols:
-            analysis = _trusted_snapshot(universe, symbol, as_of, now)
+            read = self._read(symbol)
+            if isinstance(read, LeftOut):
+                yield read
+                continue
+            analysis, scores = read
             row = int(np.searchsorted(dates, np.datetime64(analysis.as_of, "D")))
             yield build_factsheet(
                 analysis,
-                self.board.at(symbol, analysis.as_of),
+                scores,
                 as_of,
                 self.events,
                 self.headlines[symbol],
@@ -115,6 +170,51 @@ class _Edition:
                     for other, index in related.get(symbol, ())
                 },
             )
+
+    def _read(self, symbol: str) -> tuple[SymbolAnalysis, SymbolScores] | LeftOut:
+        """Return the analysis and scores a sheet of `symbol` reads, or why there are none.
+
+        The scores are checked first: a symbol still warming up may have too few bars
+        for the rest of its snapshot (the day's move needs two).
+        """
+        panel = self.universe.panel
+        if symbol not in panel.symbols:
+            return LeftOut(symbol, Omission.NOT_STORED, None, 0)
+        first = _first_bar(panel, symbol)
+        day = self.as_of
+        if first is None or first > day:
+            return LeftOut(symbol, Omission.NO_BAR_YET, first, 0)
+        scores = _scores(self.board, symbol, day)
+        if scores is not None:
+            analysis = _trusted_snapshot(self.universe, symbol, day, evening(day))
+            if analysis.as_of != as_date(panel.dates[panel.last_row(symbol, day)]):
+                # A frozen feed: the sheet reads the bar its copies repeat.
+                day = analysis.as_of
+                scores = _scores(self.board, symbol, day)
+            if scores is not None:
+                return analysis, scores
+        return LeftOut(symbol, Omission.TOO_LITTLE_HISTORY, first, _bars_by(panel, symbol, day))
+
+
+def _first_bar(panel: Panel, symbol: str) -> dt.date | None:
+    rows = np.flatnonzero(np.isfinite(panel.close[:, panel.column(symbol)]))
+    return as_date(panel.dates[rows[0]]) if rows.size else None
+
+
+def _bars_by(panel: Panel, symbol: str, day: dt.date) -> int:
+    stop = int(np.searchsorted(panel.dates, np.datetime64(day, "D"), side="right"))
+    return int(np.isfinite(panel.close[:stop, panel.column(symbol)]).sum())
+
+
+def _scores(board: ScoreBoard, symbol: str, day: dt.date) -> SymbolScores | None:
+    """Return the scores of `symbol` at its last bar by `day`, None while they warm up."""
+    try:
+        return board.at(symbol, day)
+    except DataError as e:
+        # `at` names `as_of` for a symbol without scores by then; anything else is a bug.
+        if e.field != "as_of":
+            raise
+        return None
 
 
 def build_sheets(
@@ -125,15 +225,19 @@ def build_sheets(
     events: Sequence[CalendarEvent],
     news: pl.DataFrame,
     on_sheet: Callable[[str], None] | None = None,
-) -> list[FactSheet]:
-    """Return the FactSheet of each symbol at the close of `as_of`, news up to that evening."""
+) -> Sheets[FactSheet]:
+    """Return the FactSheet of each symbol at the close of `as_of`, news up to that evening.
+
+    A symbol that is not stored, has no bar by `as_of` or too few for its scores is left
+    out, with why; `on_sheet` is called with each symbol once it is done either way.
+    """
     edition = _Edition.prepare(universe, board, as_of, symbols, events, news)
     sheets = []
     for symbol, sheet in zip(symbols, edition.sheets(symbols), strict=True):
         sheets.append(sheet)
         if on_sheet is not None:
             on_sheet(symbol)
-    return sheets
+    return Sheets.split(sheets)
 
 
 def map_sheets(
@@ -146,7 +250,7 @@ def map_sheets(
     each: Callable[[FactSheet], _Result],
     *,
     workers: int = 1,
-) -> list[_Result]:
+) -> Sheets[_Result]:
     """Return `each` of the FactSheet of every symbol, as `build_sheets` builds them.
 
     With `workers` above 1 the symbols are cut into that many runs, each run built and
@@ -166,8 +270,8 @@ def map_sheets(
 
     Returns
     -------
-    list
-        The results in the order of `symbols`.
+    Sheets
+        The results in the order of `symbols`, and the symbols left out.
 
     Raises
     ------
@@ -179,7 +283,7 @@ def map_sheets(
     check_at_least("workers", workers, 1)
     edition = _Edition.prepare(universe, board, as_of, symbols, events, news)
     if workers == 1 or len(symbols) < 2:
-        return [each(sheet) for sheet in edition.sheets(symbols)]
+        return Sheets.split(_each(edition, each, symbols))
     count = len(symbols)
     runs = [symbols[k * count // workers : (k + 1) * count // workers] for k in range(workers)]
     with ProcessPoolExecutor(
@@ -188,7 +292,13 @@ def map_sheets(
         initializer=_adopt,
         initargs=(edition, each),
     ) as pool:
-        return [result for done in pool.map(_run, runs) for result in done]
+        return Sheets.split(result for done in pool.map(_run, runs) for result in done)
+
+
+def _each(
+    edition: _Edition, each: Callable[[FactSheet], _Result], symbols: Sequence[str]
+) -> list[_Result | LeftOut]:
+    return [s if isinstance(s, LeftOut) else each(s) for s in edition.sheets(symbols)]
 
 
 # A worker's edition and `each`: handed over by fork, so neither is pickled.
@@ -203,5 +313,4 @@ def _adopt(edition: _Edition, each: Callable[[FactSheet], Any]) -> None:
 def _run(symbols: Sequence[str]) -> list[Any]:
     if _job is None:
         raise RuntimeError("a map_sheets worker runs without its edition")
-    edition, each = _job
-    return [each(sheet) for sheet in edition.sheets(symbols)]
+    return _each(*_job, symbols)

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field
 
 from pulsewire._frozen import Frozen
+from pulsewire.analysis.context import BenchmarkBar
 
 Unit = Literal["price", "percent", "ratio", "index", "count", "days", "score", "level"]
 """How a fact is written: `price` $263.32; `percent` a fraction shown as 1.2%; `ratio`
@@ -145,6 +146,10 @@ class FactSheet(Frozen):
     stale: bool
     stale_reason: str | None
     regime: str | None
+    benchmark: BenchmarkBar = Field(
+        description="Whether the S&P 500 (SPY) was there to measure relative strength "
+        "against, and if not why: the store holds none, its bars start later, or stopped."
+    )
     facts: dict[str, Fact]
     scores: tuple[ScoreFact, ...]
     threat_probability: float | None

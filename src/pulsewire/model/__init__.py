@@ -18,7 +18,15 @@ from pulsewire.model.quality import (
 )
 from pulsewire.model.regime import NO_REGIME, Regime
 from pulsewire.model.score import Component, Score
-from pulsewire.model.symbols import ALWAYS_OPEN, NAMES, XNYS, calendar_for, check_symbol
+from pulsewire.model.symbols import (
+    ALWAYS_OPEN,
+    NAMES,
+    SESSIONS_PER_YEAR,
+    XNYS,
+    calendar_for,
+    check_symbol,
+    sessions_per_year,
+)
 
 __all__ = [
     "ALWAYS_OPEN",
@@ -30,6 +38,7 @@ __all__ = [
     "NO_REGIME",
     "PANEL_FIELDS",
     "PRICE_FIELDS",
+    "SESSIONS_PER_YEAR",
     "XNYS",
     "Bar",
     "Batch",
@@ -60,5 +69,6 @@ __all__ = [
     "first_bar_problem",
     "news_id",
     "news_key_id",
+    "sessions_per_year",
     "wilson_interval",
 ]

@@ -14,6 +14,7 @@ import polars as pl
 
 from pulsewire._types import DateArray, FloatArray
 from pulsewire.errors import DataError
+from pulsewire.model.symbols import sessions_per_year
 
 PANEL_FIELDS: Final = ("open", "high", "low", "close", "adj_close", "volume")
 
@@ -67,6 +68,10 @@ class Panel:
             return self._index[symbol]
         except KeyError:
             raise DataError("symbol", symbol, f"{symbol!r} is not in this panel") from None
+
+    def sessions_per_year(self) -> FloatArray:
+        """Return the sessions in a year of each symbol's calendar (N,): 252 or 365."""
+        return np.array([sessions_per_year(s) for s in self.symbols], dtype=np.float64)
 
     def last_row(self, symbol: str, asof: dt.date) -> int:
         """Return the row of `symbol`'s last bar on or before `asof`.

@@ -43,9 +43,18 @@ def calendar_for(symbol: str) -> str:
     return ALWAYS_OPEN if symbol.upper().endswith(_CRYPTO_QUOTES) else XNYS
 
 
+SESSIONS_PER_YEAR: Final[Mapping[str, int]] = MappingProxyType({XNYS: 252, ALWAYS_OPEN: 365})
+"""Sessions in a year of each calendar: what annualises a daily volatility (252 is the
+NYSE's usual count, which moves between 250 and 253 with the holidays)."""
+
+
 def sessions_per_year(symbol: str) -> int:
-    """Return the bars a year holds on the symbol's calendar: 365 for crypto, 252 for the NYSE."""
-    return 365 if calendar_for(symbol) == ALWAYS_OPEN else 252
+    """Return the sessions in a year of the calendar `symbol` trades on (`calendar_for`).
+
+    A symbol's bars are its sessions, so this is its bars per year: a daily volatility
+    times its square root is the symbol's annualised volatility, 365 for crypto pairs.
+    """
+    return SESSIONS_PER_YEAR[calendar_for(symbol)]
 
 
 NAMES: Final[Mapping[str, str]] = MappingProxyType(

@@ -26,7 +26,7 @@ from typing import Final
 import numpy as np
 
 from pulsewire._types import FloatArray
-from pulsewire.analysis.indicators import TRADING_DAYS, Indicators
+from pulsewire.analysis.indicators import Indicators
 from pulsewire.model.score import Score
 from pulsewire.scores._cells import score_at
 
@@ -63,7 +63,8 @@ def pulse_label(value: float) -> str:
 
 def pulse_inputs(indicators: Indicators, vs_spy_20: FloatArray) -> dict[str, FloatArray]:
     """Return each component's input in its scale's units, (T, N) per component."""
-    sigma = indicators.realized_volatility_20 / np.sqrt(TRADING_DAYS)  # daily
+    # Daily sigma: undo the annualisation by each symbol's own year (365 for crypto).
+    sigma = indicators.realized_volatility_20 / np.sqrt(indicators.periods_per_year)
     with np.errstate(invalid="ignore", divide="ignore"):
         month, quarter = sigma * np.sqrt(20.0), sigma * np.sqrt(60.0)
         return {

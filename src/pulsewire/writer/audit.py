@@ -2,9 +2,9 @@
 
 It reads the text as a reader does, not the writer's intent: it finds each date and
 each number in every prose field (title to Take, score explanations included) and
-looks for a fact that prints that way. Names that contain digits ("Russell 2000"),
-quoted headlines and calendar event names are the sheet's own words and are skipped
-before numbers are read.
+looks for a fact that prints that way. Names that contain digits ("Russell 2000", or a
+user's own ticker such as "7203.T"), quoted headlines and calendar event names are the
+sheet's own words and are skipped before numbers are read.
 """
 
 from __future__ import annotations
@@ -65,7 +65,13 @@ def audit(article: Article, sheet: FactSheet) -> list[Untraced]:
     days = _dates(sheet)
     iso, short = {d.isoformat() for d in days}, {show_date(d) for d in days}
     phrases = sorted(
-        {*NAMES.values(), *(s.title for s in sheet.news), *(e.event for e in sheet.events)},
+        {
+            *NAMES.values(),
+            sheet.symbol,
+            sheet.name,
+            *(s.title for s in sheet.news),
+            *(e.event for e in sheet.events),
+        },
         key=len,
         reverse=True,
     )

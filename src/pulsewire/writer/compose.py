@@ -16,6 +16,7 @@ from collections import ChainMap
 from collections.abc import Sequence
 from typing import Final, Literal
 
+from pulsewire.analysis.context import BenchmarkBar
 from pulsewire.article.model import Article, ScoreBadge, SourceRef
 from pulsewire.facts.format import show, show_date
 from pulsewire.facts.sheet import Fact, FactSheet, HistoryFact, LevelFact, ScoreFact
@@ -28,9 +29,6 @@ UNPRICED: Final = frozenset({"VIX"})
 
 _ZERO_PERCENT: Final = show(Fact(value=0, unit="percent", source="definition"))
 """A percent too small to print: '0.0%' reads as "at", never as a distance."""
-
-TRADING_DAYS: Final = 252
-"""Annualisation of daily volatility, to size a day's move against its usual swing."""
 
 Angle = Literal["stale", "breakout", "squeeze", "trend", "range"]
 
@@ -225,11 +223,17 @@ class _Writer:
         return "[, a quiet month|, little net change for a month|]" if size < 0.5 else ""
 
     def _swing(self, bars: float) -> float | None:
-        """The symbol's usual move over `bars` bars: its 20-day volatility scaled to them."""
+        """The symbol's usual move over `bars` bars: its 20-day volatility scaled to them.
+
+        The volatility was annualised by the symbol's own year (`periods_per_year`, 365
+        bars for crypto), so the same year scales it back.
+        """
         f = self.f
-        if not f.has("realized_volatility_20") or f.value("realized_volatility_20") <= 0:
+        if not f.has("realized_volatility_20", "periods_per_year"):
             return None
-        return f.value("realized_volatility_20") * math.sqrt(bars / TRADING_DAYS)
+        if f.value("realized_volatility_20") <= 0:
+            return None
+        return f.value("realized_volatility_20") * math.sqrt(bars / f.value("periods_per_year"))
 
     def _high_clause(self) -> str:
         """Where the close sits against its 52-week high, when that is the story."""
@@ -554,10 +558,17 @@ class _Writer:
         return " ".join(parts)
 
     def context_paragraph(self) -> str | None:
+        """Say what the related markets did and how the symbol fared against the S&P 500.
+
+        What could not be compared is said too: a store without the S&P 500 (or with
+        its bars starting later, or stopped) gives no relative strength, and a symbol
+        with no related market in the store is said to stand alone.
+        """
         sheet, f = self.sheet, self.f
         moves = [r for r in sheet.related if f.has(f"related.{r.symbol}.change")]
         if not moves:
-            return None
+            alone = self._alone()
+            return alone if alone is not None else self._strength()
         listed = ", ".join(
             f"{r.name} {f.pct(f'related.{r.symbol}.change', signed=True)}" for r in moves
         )
@@ -579,31 +590,60 @@ class _Writer:
                 listed=listed,
             )
         ]
-        if f.has("strength.vs_spy_20") and sheet.symbol != "SPY":
-            gap = f.value("strength.vs_spy_20")
-            ahead = gap > 0
-            margin = (
-                "[, a wide margin|; that is leadership|, clear leadership]"
-                if gap > 0.05
-                else "[, a wide gap|; that is a laggard's record|, a clear laggard]"
-                if gap < -0.05
-                else "[, a narrow margin|; close to a tie|, little to separate them|]"
-            )
-            parts.append(
-                self.say(
-                    f"strength-{ahead}",
-                    (
-                        "[Over {month} sessions {it} {has} beaten the S&P 500 by {gap}|{it} {has} outrun the S&P 500 by {gap} across {month} sessions|Relative to the S&P 500, {it} {is} ahead by {gap} over {month} sessions|Against the S&P 500, the {month}-session score is {gap} in favour of {it}]"
-                        + margin
-                        + "."
-                        if ahead
-                        else "[Over {month} sessions {it} {has} lagged the S&P 500 by {gap}|{it} {has} trailed the S&P 500 by {gap} across {month} sessions|Relative to the S&P 500, {it} {is} behind by {gap} over {month} sessions|Against the S&P 500, the {month}-session score is {gap} against {it}]"
-                        + margin
-                        + "."
-                    ),
-                )
-            )
+        strength = self._strength()
+        if strength is not None:
+            parts.append(strength)
         return " ".join(parts)
+
+    def _alone(self) -> str | None:
+        """Say that nothing in the store compares with the symbol, when that is so."""
+        if self.sheet.benchmark is not BenchmarkBar.NOT_HELD:
+            return None
+        return self.say(
+            "context-alone",
+            "[Nothing in the store sets {it} against the market: there is no series for the S&P 500 and no related market, so no relative strength is given"
+            "|{it} stand{s} alone here: the store holds neither the S&P 500 nor a related market, so there is no relative strength to give]"
+            ".",
+        )
+
+    def _strength(self) -> str | None:
+        """Say the month's gap to the S&P 500, or why there is none."""
+        sheet, f = self.sheet, self.f
+        missing = {
+            BenchmarkBar.NOT_HELD: "[The store holds no series for the S&P 500, so no relative strength is given"
+            "|Without the S&P 500 in the store, {it} {is} not measured against the market]",
+            BenchmarkBar.NOT_YET: "[The S&P 500 series does not reach back this far, so no relative strength is given"
+            "|With no bars for the S&P 500 yet, {it} {is} not measured against the market]",
+            BenchmarkBar.NOT_CURRENT: "[The S&P 500 has no current bar, its feed having stopped, so no relative strength is given"
+            "|With the S&P 500's feed stopped, {it} {is} not measured against the market]",
+        }
+        if sheet.benchmark in missing:
+            return self.say(
+                f"strength-missing-{sheet.benchmark.name}", missing[sheet.benchmark] + "."
+            )
+        if sheet.benchmark is BenchmarkBar.SELF or not f.has("strength.vs_spy_20"):
+            return None
+        gap = f.value("strength.vs_spy_20")
+        ahead = gap > 0
+        margin = (
+            "[, a wide margin|; that is leadership|, clear leadership]"
+            if gap > 0.05
+            else "[, a wide gap|; that is a laggard's record|, a clear laggard]"
+            if gap < -0.05
+            else "[, a narrow margin|; close to a tie|, little to separate them|]"
+        )
+        return self.say(
+            f"strength-{ahead}",
+            (
+                "[Over {month} sessions {it} {has} beaten the S&P 500 by {gap}|{it} {has} outrun the S&P 500 by {gap} across {month} sessions|Relative to the S&P 500, {it} {is} ahead by {gap} over {month} sessions|Against the S&P 500, the {month}-session score is {gap} in favour of {it}]"
+                + margin
+                + "."
+                if ahead
+                else "[Over {month} sessions {it} {has} lagged the S&P 500 by {gap}|{it} {has} trailed the S&P 500 by {gap} across {month} sessions|Relative to the S&P 500, {it} {is} behind by {gap} over {month} sessions|Against the S&P 500, the {month}-session score is {gap} against {it}]"
+                + margin
+                + "."
+            ),
+        )
 
     def history_paragraph(self) -> str | None:
         """Say what history measured, only with its counts and base rates.

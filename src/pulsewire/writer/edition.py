@@ -12,6 +12,7 @@ import polars as pl
 
 from pulsewire.analysis.context import RELATED
 from pulsewire.article.model import Article, RelatedRef
+from pulsewire.facts.edition import LeftOut
 from pulsewire.facts.sheet import FactSheet
 from pulsewire.model.call import Call
 from pulsewire.writer.compose import write_article
@@ -23,12 +24,14 @@ _BLOCK = 512
 
 @dataclass(frozen=True)
 class Edition:
-    """The articles of one as-of date and the sheets they were written from, in order."""
+    """The articles of one as-of date and the sheets they were written from, in order,
+    and the symbols it left out (no bar by then, too little history...), with why."""
 
     as_of: dt.date
     published: dt.datetime
     sheets: tuple[FactSheet, ...]
     articles: tuple[Article, ...]
+    left_out: tuple[LeftOut, ...] = ()
 
 
 def _related(sheets: Sequence[FactSheet], drafts: Sequence[Article]) -> list[list[int]]:
@@ -80,8 +83,14 @@ def _reason(sheet: FactSheet, other: FactSheet) -> str:
     return "shared themes"
 
 
-def write_edition(sheets: Sequence[FactSheet], published: dt.datetime) -> Edition:
-    """Return the edition of `sheets`, each article with its most related others."""
+def write_edition(
+    sheets: Sequence[FactSheet], published: dt.datetime, left_out: Sequence[LeftOut] = ()
+) -> Edition:
+    """Return the edition of `sheets`, each article with its most related others.
+
+    `left_out` are the symbols the edition could not write (`build_sheets` says which);
+    the edition keeps them so that its reader learns what is missing and why.
+    """
     drafts = [write_article(sheet, published) for sheet in sheets]
     articles = [
         draft.model_copy(
@@ -100,7 +109,7 @@ def write_edition(sheets: Sequence[FactSheet], published: dt.datetime) -> Editio
         for sheet, draft, others in zip(sheets, drafts, _related(sheets, drafts), strict=True)
     ]
     as_of = sheets[0].as_of if sheets else published.date()
-    return Edition(as_of, published, tuple(sheets), tuple(articles))
+    return Edition(as_of, published, tuple(sheets), tuple(articles), tuple(left_out))
 
 
 def edition_calls(edition: Edition) -> list[Call]:

@@ -3,8 +3,8 @@
 A column does not repeat "the Russell 2000" in every line: it says "small caps" or
 "the small-cap index". It also knows why a jobs report matters more to one market than
 to another. These words are the writer's, not figures: none contains a digit, so the
-audit has nothing to trace in them. A symbol not listed falls back to its ticker and a
-plain "the market".
+audit has nothing to trace in them. A symbol not listed is called by its ticker alone:
+"the market" would read as the whole market, which it is not.
 """
 
 from __future__ import annotations
@@ -206,7 +206,7 @@ CHARACTERS: Final[Mapping[str, Character]] = MappingProxyType(
     }
 )
 
-_PLAIN: Final = Character(("the market",), "supply and demand", "buyers lead", "sellers lead")
+_PLAIN: Final = Character((), "supply and demand", "buyers lead", "sellers lead")
 
 
 def character(symbol: str) -> Character:
