@@ -1012,16 +1012,20 @@ class _Writer:
                     shock=self.voice.pick("shock", EVENT_SHOCKS[release(first.event).story]),
                 )
             )
-        if f.has("threat.frequency", "threat.base_rate") and (
-            f.value("threat.frequency") > f.value("threat.base_rate")
+        # "Likelier than usual" needs the model and the group's record at that level both
+        # above the group's base rate.
+        if f.has("threat.frequency", "threat.base_rate", "threat.probability") and (
+            min(f.value("threat.frequency"), f.value("threat.probability"))
+            > f.value("threat.base_rate")
         ):
             items.append(
                 self.say(
                     "risk-threat",
-                    "[A sharp move is likelier than usual at Threat {threat}: {threat_p} against a {threat_base} base rate"
-                    "|At Threat {threat}, the odds of a sharp move within {week} sessions run at {threat_p}, above the {threat_base} base rate"
-                    "|Threat {threat} puts the odds of a sharp move at {threat_p}, against {threat_base} on all bars]"
+                    "[A sharp move is likelier than usual at Threat {threat}: {threat_p} against a {threat_base} base rate on {group}"
+                    "|At Threat {threat}, the odds of a sharp move within {week} sessions run at {threat_p}, above the {threat_base} base rate on {group}"
+                    "|Threat {threat} puts the odds of a sharp move at {threat_p}, against {threat_base} across {group} at every level]"
                     "[ for {it}|, so expect a bigger swing in {it}|; size positions for a wider swing|].",
+                    group=self.sheet.threat.record_group if self.sheet.threat else "",
                 )
             )
         if self._leaning("Bullish"):
