@@ -65,7 +65,7 @@ MAX_STEP: Final = 2.0
 FEATURES: Final = {
     "20-day volatility": "log(20-day volatility / long-run)",
     "5-day range": "log(mean high-low range of 5 bars / long-run)",
-    "gap": "log(|open / previous close| / long-run)",
+    "gap": "log(|log(open / previous close)| / long-run)",
     "compression": "1 - percentile of 20-day volatility in its year",
 }
 """Each input's name and how it is computed."""
