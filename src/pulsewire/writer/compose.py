@@ -1024,7 +1024,7 @@ class _Writer:
                     "[A sharp move is likelier than usual at Threat {threat}: {threat_p} against a {threat_base} base rate on {group}"
                     "|At Threat {threat}, the odds of a sharp move within {week} sessions run at {threat_p}, above the {threat_base} base rate on {group}"
                     "|Threat {threat} puts the odds of a sharp move at {threat_p}, against {threat_base} across {group} at every level]"
-                    "[ for {it}|, so expect a bigger swing in {it}|; size positions for a wider swing|].",
+                    "[, so expect a bigger swing in {it}|; size positions for a wider swing|].",
                     group=self.sheet.threat.record_group if self.sheet.threat else "",
                 )
             )
