@@ -238,7 +238,7 @@ def test_every_lean_is_checked_against_its_groups_record(
             assert record.group.lower() in article.take.lower()
             # An edge is claimed only when the test finds one; a lean is never a "tilt".
             edge = (
-                "an edge beyond chance" in article.take
+                "above the base rate by more" in article.take
                 or "better than the base rate" in article.take
             )
             assert edge == (record.verdict == "edge"), article.take

@@ -153,7 +153,7 @@ class ScoreBoard:
             name: v[row : row + 1, column : column + 1] for name, v in self.risk_inputs.items()
         }
         risk_cell["event"] = days_to_next_event(
-            np.array([as_of], dtype="datetime64[D]"), list(self.event_dates.astype(object))
+            np.array([as_of], dtype="datetime64[D]"), self.event_dates
         )[:, None]
         state = int(self.states[row, column])
         group = group_of(symbol)

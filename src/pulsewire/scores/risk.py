@@ -47,7 +47,7 @@ def risk_label(value: float) -> str:
     return "High" if value > HIGH_ABOVE else "Medium"
 
 
-def days_to_next_event(dates: DateArray, event_dates: Sequence[dt.date]) -> FloatArray:
+def days_to_next_event(dates: DateArray, event_dates: Sequence[dt.date] | DateArray) -> FloatArray:
     """Return, per date, the days to the next release after it (NaN if none is listed)."""
     events = np.unique(np.array(event_dates, dtype="datetime64[D]"))
     days = dates.astype("datetime64[D]")

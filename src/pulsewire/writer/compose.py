@@ -1146,7 +1146,7 @@ class _Writer:
         f = self.f
         verdict = {
             "none": "[: no measured edge, so the lean describes the tape, not a forecast|, within the noise of chance: a description, not a prediction]",
-            "edge": "[, an edge beyond chance by our test|, better than the base rate beyond its margin of error]",
+            "edge": "[, better than the base rate beyond its margin of error|: above the base rate by more than its margin of error]",
             "worse": "[, worse than the base rate beyond its margin of error: the record runs against the lean|; that is worse than the base rate, so the record argues against the lean]",
             "against": "[: so far below the base rate that the desk calls the other side|, far enough below the base rate to call the opposite move]",
         }[record.verdict]
