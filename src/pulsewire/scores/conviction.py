@@ -34,6 +34,7 @@ from pulsewire.model.history import Z_95
 from pulsewire.model.score import Component, Score
 from pulsewire.scores.groups import GROUP_NAMES, POOLED
 from pulsewire.scores.pulse import BEARISH_BELOW, BULLISH_ABOVE
+from pulsewire.scores.threat import HORIZON
 
 POINTS_PER_Z: Final = 20.0
 LOW_BELOW: Final = POINTS_PER_Z * Z_95
@@ -176,23 +177,26 @@ class LeanRecords:
         base = self.base_rates(states < 2, codes)
         return self.cases[rows, g, s].astype(float), self.hits[rows, g, s].astype(float), base
 
-    def points(self, states: IntArray, codes: IntArray) -> FloatArray:
-        """Return Conviction (T, N) for every cell: what `conviction_score` gives one cell."""
+    def z_scores(self, states: IntArray, codes: IntArray) -> FloatArray:
+        """Return the z of every cell's state record (NaN: no lean, or too few cases)."""
         n, hits, base = self.gather(states, codes)
         with np.errstate(invalid="ignore", divide="ignore"):
             z = (hits - n * base) / np.sqrt(n * base * (1 - base))
         valid = (states >= 0) & (n >= MIN_CASES) & (base > 0) & (base < 1)
-        z = np.where(valid, z, 0.0)
+        result: FloatArray = np.where(valid, z, np.nan)
+        return result
+
+    def points(self, states: IntArray, codes: IntArray) -> FloatArray:
+        """Return Conviction (T, N) for every cell: what `conviction_score` gives one cell."""
+        z = np.nan_to_num(self.z_scores(states, codes))
         backing = np.where(z <= AGAINST_AT, -z, np.maximum(z, 0.0))
         result: FloatArray = np.minimum(100.0, POINTS_PER_Z * backing)
         return result
 
     def calls_up(self, states: IntArray, codes: IntArray) -> BoolArray:
         """Return where the desk's call is a rise: a Bullish lean, or a Bearish one reversed."""
-        n, hits, base = self.gather(states, codes)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            z = (hits - n * base) / np.sqrt(n * base * (1 - base))
-        against = (n >= MIN_CASES) & (z <= AGAINST_AT)
+        with np.errstate(invalid="ignore"):
+            against = self.z_scores(states, codes) <= AGAINST_AT
         up: BoolArray = (states >= 0) & ((states < 2) != against)
         return up
 
@@ -203,7 +207,7 @@ class LeanRecords:
         return LeanRecord(
             STATES[state],
             self.groups[g],
-            5,
+            HORIZON,
             int(self.cases[row, g, state]),
             int(self.hits[row, g, state]),
             int(self.all_cases[row, g]),

@@ -30,6 +30,7 @@ from pulsewire.scores.threat import (
     FEATURES,
     HORIZON,
     LONG_RUN_YEARS,
+    MIN_CHOICE_CASES,
     SIGMAS,
     ReliabilityRow,
     ThreatCalibration,
@@ -408,7 +409,8 @@ def to_markdown(report: CalibrationReport, command: str) -> str:
         + ", ".join(f"{n} ({rule})" for n, rule in FEATURES.items())
         + ", refitted every year per peer group and pooled over all symbols, on "
         "non-overlapping cases known before the year. A group uses its own fit in a year "
-        "only once its own fits have beaten the pooled fit on its earlier years; otherwise "
+        f"only once its own fits have beaten the pooled fit on at least {MIN_CHOICE_CASES:,} of "
+        "its earlier out-of-sample cases; otherwise "
         f"the pooled fit, and the article says so. Levels are bands of the chance: {bands} "
         "(level 1 below the first, 5 from the last), the same for every group.",
         "",
