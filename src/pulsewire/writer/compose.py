@@ -1044,8 +1044,14 @@ class _Writer:
             )
         return tuple(items)
 
+    @property
+    def call(self) -> str:
+        """The side the Take calls: Pulse's label, or the other side when the record says so."""
+        record = self.sheet.record
+        return record.call if record is not None and record.verdict == "against" else self.label
+
     def _leaning(self, label: str) -> bool:
-        return not self.sheet.stale and self.label in (label, "Neutral")
+        return not self.sheet.stale and self.call in (label, "Neutral")
 
     def opportunities(self) -> tuple[str, ...]:
         items = []
@@ -1133,9 +1139,12 @@ class _Writer:
         if record is not None:
             body += " " + record
         if self.support is not None and self.resistance is not None:
-            body += " " + self.say(
-                f"take-levels-{self.angle()}", _PLAYS[self.sheet.regime or "range"]
+            play = (
+                _AGAINST_PLAYS[self.call]
+                if self.call != self.label
+                else _PLAYS[self.sheet.regime or "range"]
             )
+            body += " " + self.say(f"take-levels-{self.angle()}", play)
         return body
 
     def _record(self) -> str | None:
@@ -1198,6 +1207,14 @@ _PLAYS: Final = {
     "[, with {res1_high} the next test|; until then, give it room|].",
 }
 """The closing play of a Take, by regime: the levels that decide it."""
+
+_AGAINST_PLAYS: Final = {
+    "Bearish": "[A call against the trend needs a line: a close above {res1_high} ends it, and {sup1_low} is the first target"
+    "|Against the tape, {res1_high} is where the short case fails; {sup1_low} is the first target]",
+    "Bullish": "[A call against the trend needs a line: a close below {sup1_low} ends it, and {res1_high} is the first target"
+    "|Against the tape, {sup1_low} is where the long case fails; {res1_high} is the first target]",
+}
+"""The closing play of a Take that calls against its Pulse: where the call is wrong."""
 
 
 def _badge(score: ScoreFact) -> ScoreBadge:
