@@ -38,7 +38,7 @@ from pulsewire.facts.sheet import FactSheet
 from pulsewire.ingest import IngestReport, ingest
 from pulsewire.model import Outlier, Panel
 from pulsewire.scores import report
-from pulsewire.scores.board import ScoreBoard
+from pulsewire.scores.board import WARM_UP_BARS, ScoreBoard
 from pulsewire.scores.scorecard import (
     LEVEL_BARS,
     OUTCOMES,
@@ -406,8 +406,8 @@ def _nothing_to_write(day: dt.date, left_out: Sequence[LeftOut]) -> PulsewireErr
     if starts:
         where, (first, symbol) = f"as_of {day}", min(starts)
         hint = (
-            f"the first bar is {first} ({symbol}) and scores need about a year of bars "
-            "after a symbol's first: pick a later --asof"
+            f"the first bar is {first} ({symbol}) and scores need {WARM_UP_BARS} bars "
+            "from a symbol's first: pick a later --asof"
         )
     else:
         where = "symbol"

@@ -9,11 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pulsewire.analysis.rows import as_date
 from pulsewire.analysis.snapshot import UniverseAnalysis
 from pulsewire.errors import DataError
 from pulsewire.model import Panel
 from pulsewire.model.panel import PANEL_FIELDS
-from pulsewire.scores.board import ScoreBoard
+from pulsewire.scores.board import WARM_UP_BARS, ScoreBoard
 from pulsewire.scores.conviction import LeanRecord
 from pulsewire.scores.groups import GROUP_NAMES, group_codes
 from pulsewire.scores.risk import days_to_next_event
@@ -176,3 +177,21 @@ def test_iwm_record_counts_its_groups_known_non_overlapping_cases(board: ScoreBo
         every,
         moves,
     )
+
+
+def test_scores_start_on_the_warm_up_bar_and_scored_says_so(board: ScoreBoard) -> None:
+    # Every symbol's first scored bar is bar WARM_UP_BARS - 1 of its own history, and
+    # `scored` agrees with `at` on each side of it.
+    for symbol in ("SPY", "BTC-USD", "XLC"):
+        column = board.panel.column(symbol)
+        own = np.flatnonzero(np.isfinite(board.panel.close[:, column]))
+        ready = np.isfinite(board.pulse[own, column]) & np.isfinite(board.risk[own, column])
+        assert int(np.argmax(ready)) == WARM_UP_BARS - 1
+        before, first = (
+            as_date(board.panel.dates[own[k]]) for k in (WARM_UP_BARS - 2, WARM_UP_BARS - 1)
+        )
+        assert not board.scored(symbol, before) and board.scored(symbol, first)
+        with pytest.raises(DataError, match="too little history"):
+            board.at(symbol, before)
+        assert board.at(symbol, first).pulse.as_of == first
+    assert not board.scored("XLC", dt.date(2010, 1, 4))  # no bar yet at all

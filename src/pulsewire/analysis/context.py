@@ -273,9 +273,7 @@ def current_bars(panel: Panel) -> BoolArray:
 
 def _peers(panel: Panel, related: Mapping[str, tuple[str, ...]]) -> list[list[int]]:
     """Return the columns of each symbol's related symbols that the panel holds."""
-    return [
-        [panel.column(r) for r in related.get(s, ()) if r in panel.symbols] for s in panel.symbols
-    ]
+    return [[panel.column(r) for r in related.get(s, ()) if r in panel] for s in panel.symbols]
 
 
 def _padded(columns: list[list[int]]) -> IntArray:
@@ -425,7 +423,7 @@ def correlations(
     pairs: list[tuple[str, str]] = []
     for symbol in chosen:
         others = [panel.symbols[c] for c in peers[panel.column(symbol)]]
-        if benchmark in panel.symbols and benchmark not in {symbol, *others}:
+        if benchmark in panel and benchmark not in {symbol, *others}:
             others.append(benchmark)
         pairs += [(symbol, other) for other in others]
     left = np.array([panel.column(s) for s, _ in pairs], dtype=np.intp)
@@ -514,7 +512,7 @@ def day_context(
     move = _move(panel, symbol, as_of)
     if move is None:
         raise DataError("as_of", as_of, f"{symbol} has fewer than two bars by then")
-    moves = (_move(panel, r, as_of) for r in related.get(symbol, ()) if r in panel.symbols)
+    moves = (_move(panel, r, as_of) for r in related.get(symbol, ()) if r in panel)
     return DayContext(
         symbol, ASSET_CLASS.get(symbol), as_of, move, tuple(m for m in moves if m is not None)
     )
@@ -544,7 +542,7 @@ def benchmark_bar(
     """
     if symbol == benchmark:
         return BenchmarkBar.SELF
-    if benchmark not in panel.symbols:
+    if benchmark not in panel:
         return BenchmarkBar.NOT_HELD
     move = _move(panel, benchmark, as_of)
     if move is None:

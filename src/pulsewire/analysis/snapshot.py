@@ -77,7 +77,7 @@ class UniverseAnalysis:
         indicators = compute_indicators(panel)
         strength: dict[str, np.ndarray] = {}
         # A store of the user's own symbols may hold no benchmark: nothing to measure against.
-        benchmark = BENCHMARK if BENCHMARK in panel.symbols else None
+        benchmark = BENCHMARK if BENCHMARK in panel else None
         for both in relative_strengths(panel, STRENGTH_WINDOWS, benchmark=benchmark):
             strength[f"vs_spy_{both.window}"] = both.vs_benchmark
             strength[f"vs_peers_{both.window}"] = both.vs_peers

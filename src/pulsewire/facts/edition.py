@@ -26,7 +26,7 @@ import polars as pl
 from pulsewire.analysis.context import correlations
 from pulsewire.analysis.rows import as_date
 from pulsewire.analysis.snapshot import SymbolAnalysis, UniverseAnalysis
-from pulsewire.errors import DataError, check_at_least
+from pulsewire.errors import check_at_least
 from pulsewire.facts.build import build_factsheet
 from pulsewire.facts.news import news_window, select_edition_news
 from pulsewire.facts.sheet import FactSheet, Source
@@ -147,7 +147,7 @@ class _Edition:
         stop = int(np.searchsorted(dates, np.datetime64(as_of, "D"), side="right"))
         start = max(0, stop - CORRELATION_ROWS)
         recent = universe.panel.select(slice(start, stop))
-        stored = [s for s in symbols if s in universe.panel.symbols]
+        stored = [s for s in symbols if s in universe.panel]
         pairs = correlations(recent, CORRELATION_BARS, symbols=stored)
         related: dict[str, list[tuple[str, int]]] = {}
         for index, (first, other) in enumerate(pairs.pairs):
@@ -178,7 +178,7 @@ class _Edition:
         for the rest of its snapshot (the day's move needs two).
         """
         panel = self.universe.panel
-        if symbol not in panel.symbols:
+        if symbol not in panel:
             return LeftOut(symbol, Omission.NOT_STORED, None, 0)
         first = _first_bar(panel, symbol)
         day = self.as_of
@@ -208,13 +208,7 @@ def _bars_by(panel: Panel, symbol: str, day: dt.date) -> int:
 
 def _scores(board: ScoreBoard, symbol: str, day: dt.date) -> SymbolScores | None:
     """Return the scores of `symbol` at its last bar by `day`, None while they warm up."""
-    try:
-        return board.at(symbol, day)
-    except DataError as e:
-        # `at` names `as_of` for a symbol without scores by then; anything else is a bug.
-        if e.field != "as_of":
-            raise
-        return None
+    return board.at(symbol, day) if board.scored(symbol, day) else None
 
 
 def build_sheets(

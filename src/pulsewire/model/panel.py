@@ -69,6 +69,10 @@ class Panel:
         except KeyError:
             raise DataError("symbol", symbol, f"{symbol!r} is not in this panel") from None
 
+    def __contains__(self, symbol: object) -> bool:
+        """Whether the panel holds `symbol`: one lookup, not a scan of `symbols`."""
+        return symbol in self._index
+
     def sessions_per_year(self) -> FloatArray:
         """Return the sessions in a year of each symbol's calendar (N,): 252 or 365."""
         return np.array([sessions_per_year(s) for s in self.symbols], dtype=np.float64)

@@ -52,13 +52,13 @@ class Score:
         printed value by a few tenths of rounding, never more.
         """
         parts = " ".join(
-            f"{'-' if c.contribution < 0 else '+'} {c.name} {_tenths(abs(c.contribution))}"
+            f"{'-' if c.contribution < 0 else '+'} {c.name} {_one_decimal(abs(c.contribution))}"
             for c in self.components
         )
-        value, base = _tenths(self.value), _tenths(self.base)
+        value, base = _one_decimal(self.value), _one_decimal(self.base)
         return f"{self.name} {value} ({self.label}) = {base} {parts}".rstrip()
 
 
-def _tenths(number: float) -> str:
+def _one_decimal(number: float) -> str:
     """Return a number to one decimal, without a trailing '.0' (8.04 -> '8', 7.26 -> '7.3')."""
     return f"{round(number, 1):g}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 
@@ -47,6 +48,10 @@ from pulsewire.scores.threat import (
     threat_reading,
     threat_score,
 )
+
+WARM_UP_BARS: Final = 272
+"""Bars a symbol needs before it has scores: Risk reads the volatility percentile, whose
+first value is on bar 271 (20 returns, then a trailing year of 252 values)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +139,16 @@ class ScoreBoard:
         state = int(self.states[row, self.panel.column(symbol)])
         return "Neutral" if state < 0 else self.records.at(row, group_of(symbol), state).call
 
+    def scored(self, symbol: str, as_of: dt.date) -> bool:
+        """Whether `symbol` has a bar by `as_of` and its scores there are past the warm-up."""
+        column = self.panel.column(symbol)
+        stop = int(np.searchsorted(self.panel.dates, np.datetime64(as_of, "D"), side="right"))
+        bars = np.flatnonzero(np.isfinite(self.panel.close[:stop, column]))
+        return bool(bars.size) and self._warm(int(bars[-1]), column)
+
+    def _warm(self, row: int, column: int) -> bool:
+        return bool(np.isfinite(self.pulse[row, column]) and np.isfinite(self.risk[row, column]))
+
     def at(self, symbol: str, as_of: dt.date) -> SymbolScores:
         """Return the scores of `symbol` at its last bar on or before `as_of`.
 
@@ -147,7 +162,7 @@ class ScoreBoard:
         """
         row, column = self.panel.last_row(symbol, as_of), self.panel.column(symbol)
         day = as_date(self.panel.dates[row])
-        if not (np.isfinite(self.pulse[row, column]) and np.isfinite(self.risk[row, column])):
+        if not self._warm(row, column):
             raise DataError("as_of", day, f"{symbol} has too little history for scores on {day}")
         risk_cell = {
             name: v[row : row + 1, column : column + 1] for name, v in self.risk_inputs.items()

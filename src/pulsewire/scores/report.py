@@ -155,7 +155,7 @@ def _candidates(board: ScoreBoard) -> dict[str, FloatArray]:
     with np.errstate(invalid="ignore", divide="ignore"):
         burst = daily_volatility(panel.adj_close, HORIZON) / long_run
         found["5-day volatility"] = np.clip(np.log(burst), -CLIP, CLIP)
-        if "VIX" in panel.symbols:
+        if "VIX" in panel:
             vix = panel.close[:, [panel.column("VIX")]]
             median = long_run_volatility(vix, np.array([LONG_RUN_YEARS * 252]))
             rows = last_bar_rows(np.isfinite(vix))
