@@ -668,9 +668,8 @@ class _Writer:
         said = self.say(
             "history-threat",
             "[Threat on {it} reads {threat}|For {it}, Threat is {threat}|Threat for {it} stands at {threat}]"
-            ": [the desk's model, |]"
-            + fit
-            + ", gives {threat_p} odds of a move beyond {threat_move} either way within {week} sessions"
+            ": [the desk's model, " + fit + ", gives|" + fit + " gives]"
+            " {threat_p} odds of a move beyond {threat_move} either way within {week} sessions"
             "[, twice {its} normal volatility for that span|, a move twice the size {its} years of normal volatility imply].",
         )
         if not f.has("threat.cases", "threat.frequency", "threat.base_rate"):
@@ -714,17 +713,18 @@ class _Writer:
             return self.say(
                 "history-unsupported",
                 "[Volatility is in the calmest tenth of its year|{it} {is} calmer than on nine days in ten of the past year]. "
-                "[We checked whether that has preceded sharp moves in {name}|Does calm like this precede a sharp move in {name}? We counted]: "
-                "over {cases} past cases, {freq} were followed by one within {horizon} sessions against {base} on all days"
+                "[We checked whether that has preceded a break out of the calm in {name}|Does calm like this end in a break in {name}? We counted]: "
+                "over {cases} past cases, {freq} were followed within {horizon} sessions by a move beyond twice {its} calm 20-day volatility (not Threat's long-run yardstick), against {base} on all days"
                 "[, not enough to claim a pattern|; no pattern worth claiming].",
                 **figures,
             )
         return self.say(
             "history",
             "[Volatility sits in the calmest tenth of its year, and in {name} that has mattered before: in {cases} past cases, "
-            "{freq} saw a sharp move within {horizon} sessions, against {base} on an average day"
-            "|Historically, calm like this preceded sharp moves more often than usual: {hits} of {cases} cases ({freq}) "
+            "{freq} broke out of the calm within {horizon} sessions, against {base} on an average day"
+            "|Historically, calm like this ended in a break more often than usual: {hits} of {cases} cases ({freq}) "
             "within {horizon} sessions, versus a base rate of {base}]"
+            " (a break: a move beyond twice {its} calm 20-day volatility, not Threat's long-run yardstick)"
             "[, though calm is not a forecast of direction|; the count says when, not which way|].",
             **figures,
         )
