@@ -30,15 +30,16 @@ from rich.text import Text
 from pulsewire._json import json_safe
 from pulsewire.analysis import freshness
 from pulsewire.analysis.rows import as_date
-from pulsewire.analysis.snapshot import SymbolAnalysis, UniverseAnalysis
+from pulsewire.analysis.snapshot import SymbolAnalysis
 from pulsewire.article.render import article_json, to_html, to_markdown, to_terminal
-from pulsewire.errors import PulsewireError
-from pulsewire.facts.edition import LeftOut, Sheets, build_sheets
+from pulsewire.desk import AsOf, Desk, Written, nothing_to_write, parse_asof
+from pulsewire.errors import DataError, PulsewireError
+from pulsewire.facts.edition import LeftOut, Omission, Sheets, closed_by
 from pulsewire.facts.sheet import FactSheet
 from pulsewire.ingest import IngestReport, ingest
-from pulsewire.model import Outlier, Panel
+from pulsewire.model import Outlier, check_symbol
+from pulsewire.publish.folder import check_target, replace_file
 from pulsewire.scores import report
-from pulsewire.scores.board import WARM_UP_BARS, ScoreBoard
 from pulsewire.scores.scorecard import (
     LEVEL_BARS,
     OUTCOMES,
@@ -52,8 +53,9 @@ from pulsewire.scores.scorecard import (
 from pulsewire.scores.threat import HORIZON
 from pulsewire.sources import bundled_data
 from pulsewire.store import Store
-from pulsewire.writer.audit import audit
-from pulsewire.writer.edition import Edition, edition_calls, edition_rows, write_edition
+from pulsewire.writer.edition import (
+    write_edition,
+)
 
 app = typer.Typer(
     name="pulsewire",
@@ -82,19 +84,26 @@ DbOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 AsofOption = Annotated[
-    dt.datetime | None,
+    str | None,
     typer.Option(
         "--asof",
-        help="As of this UTC date or time, YYYY-MM-DD[THH:MM] [default: now, or the last bar].",
-        formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help=(
+            "As of this UTC date or minute, YYYY-MM-DD or YYYY-MM-DDTHH:MM. A date reads "
+            "that day's closes and news to its evening; a time reads only the bars whose "
+            "session had closed by then and the news published by then [default: now, or "
+            "the last bar]."
+        ),
         show_default=False,
     ),
 ]
 
 
 @contextmanager
-def _one_line_errors() -> Iterator[None]:
-    """Turn any error into one line and a hint on stderr, with a non-zero exit code."""
+def _one_line_errors(interrupted: str) -> Iterator[None]:
+    """Turn any error into one line and a hint on stderr, with a non-zero exit code.
+
+    `interrupted` says what Ctrl-C leaves behind, for the line printed when it comes.
+    """
     try:
         yield
     except PulsewireError as e:
@@ -102,14 +111,26 @@ def _one_line_errors() -> Iterator[None]:
         if e.hint:
             err.print(Text.assemble(("hint: ", "bold"), e.hint))
         raise typer.Exit(1) from e
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt as e:
+        err.print(Text.assemble(("interrupted: ", "bold yellow"), interrupted))
+        raise typer.Exit(130) from e
+    except (typer.Exit, typer.Abort):
         raise
     except Exception as e:
         if os.environ.get("PULSEWIRE_DEBUG"):
             raise
         err.print(Text.assemble(("error: ", "bold red"), f"unexpected {type(e).__name__}: {e}"))
-        err.print(Text.assemble(("hint: ", "bold"), "rerun with PULSEWIRE_DEBUG=1 for a traceback"))
+        err.print(
+            Text.assemble(
+                ("hint: ", "bold"),
+                "this is a bug: rerun with PULSEWIRE_DEBUG=1 for a traceback and report it",
+            )
+        )
         raise typer.Exit(2) from e
+
+
+READ_ONLY = "nothing was written"
+"""What Ctrl-C leaves of a command that only reads."""
 
 
 def _now() -> dt.datetime:
@@ -169,7 +190,7 @@ def ingest_command(
     as_json: JsonOption = False,
 ) -> None:
     """Validate price, news and calendar files and write them to the store in one transaction."""
-    with _one_line_errors():
+    with _one_line_errors("the store is as it was before this ingest"):
         locations = paths or [bundled_data()]
         store_path = db or default_db()
         with (
@@ -211,9 +232,9 @@ def status_command(
     as_json: JsonOption = False,
 ) -> None:
     """Show each series' first and last bar, bar count, and whether it is current."""
-    with _one_line_errors():
+    with _one_line_errors(READ_ONLY):
         store_path = db or default_db()
-        now = _now() if asof is None else asof.replace(tzinfo=dt.UTC)
+        now = _now() if asof is None else parse_asof(asof, _now()).clock
         with Store.open(store_path, read_only=True) as store:
             series = store.coverage()
             counts = store.counts()
@@ -306,14 +327,16 @@ def analyze_command(
     as_json: JsonOption = False,
 ) -> None:
     """Show what the analysis stage knows about a symbol at a close: levels, regime, scores."""
-    with _one_line_errors():
-        universe, board = _scored_universe(db)
-        panel = universe.panel
-        day = asof.date() if asof is not None else as_date(panel.dates[-1])
-        # Judge freshness at the evening of the day asked, as a desk writing then would.
-        evening = dt.datetime.combine(day, dt.time(23, 59), tzinfo=dt.UTC)
-        analysis = universe.snapshot(symbol, day, evening)
-        scores = board.at(symbol, day)
+    with _one_line_errors(READ_ONLY):
+        desk = Desk.open(db or default_db())
+        universe, board = desk.universe, desk.board
+        when = desk.asof(asof, _now())
+        symbol = _symbol(symbol)
+        if symbol not in universe.panel:
+            raise nothing_to_write(when.day, [LeftOut(symbol, Omission.NOT_STORED, None, 0)])
+        # Judge freshness when asked (the day's evening by default), as a desk then would.
+        analysis = universe.snapshot(symbol, closed_by(symbol, when.day, when.moment), when.clock)
+        scores = board.at(symbol, analysis.as_of)
         if as_json:
             _print_json({**dataclasses.asdict(analysis), "scores": dataclasses.asdict(scores)})
             return
@@ -357,83 +380,63 @@ def analyze_command(
                 out.print(Text(f"data: {finding}", style="yellow"))
 
 
-def _scored_universe(db: Path | None) -> tuple[UniverseAnalysis, ScoreBoard]:
-    """Read every bar and the calendar, then run the analysis and scores over them once."""
-    with Store.open(db or default_db(), read_only=True) as store:
-        panel = Panel.from_bars(store.bars())
-        events = store.event_dates()
-    universe = UniverseAnalysis.compute(panel)
-    return universe, ScoreBoard.compute(universe, events)
+def _symbol(text: str) -> str:
+    """Return a symbol as stored (upper case), or say why it cannot be one."""
+    try:
+        return check_symbol(text.strip().upper())
+    except DataError as e:
+        raise PulsewireError(f"symbol: {e.reason}", hint="e.g. IWM or BTC-USD") from e
+
+
+def _symbol_list(text: str | None) -> list[str] | None:
+    """Return the symbols of `--symbols` once each, in order (None: every stored one).
+
+    Raises
+    ------
+    PulsewireError
+        If the list names no symbol, or a name that cannot be a ticker.
+    """
+    if text is None:
+        return None
+    names = [_symbol(name) for name in text.split(",") if name.strip()]
+    if not names:
+        raise PulsewireError(
+            f"--symbols: {text!r} names no symbol",
+            hint="name some, e.g. --symbols IWM,SPY, or leave --symbols out to write every one",
+        )
+    repeated = [name for name, count in Counter(names).items() if count > 1]
+    if repeated:
+        err.print(
+            Text.assemble(
+                ("note: ", "bold yellow"),
+                f"--symbols names {', '.join(repeated)} more than once: written once",
+            )
+        )
+    return list(dict.fromkeys(names))
 
 
 def _sheets(
-    db: Path | None, asof: dt.datetime | None, symbols: list[str] | None, progress: Progress | None
-) -> Sheets[FactSheet]:
-    """Return the FactSheets of `symbols` (all stored) at `asof` (the last stored date).
+    desk: Desk, asof: str | None, symbols: list[str] | None, progress: Progress | None
+) -> tuple[AsOf, Sheets[FactSheet]]:
+    """Return what `asof` asks for and the FactSheets of `symbols` (all stored) then.
 
     Raises
     ------
     PulsewireError
         If none of the symbols can be written by then: each is named with why.
     """
-    universe, board = _scored_universe(db)
-    with Store.open(db or default_db(), read_only=True) as store:
-        events = store.events()
-        news = store.table("news")
-    day = asof.date() if asof is not None else as_date(universe.panel.dates[-1])
-    chosen = symbols or list(universe.panel.symbols)
-    if progress is None:
-        sheets = build_sheets(universe, board, day, chosen, events, news)
-    else:
-        task = progress.add_task("writing", total=len(chosen), file="")
-        sheets = build_sheets(
-            universe,
-            board,
-            day,
-            chosen,
-            events,
-            news,
-            on_sheet=lambda symbol: progress.update(task, advance=1, file=symbol),
-        )
+    when = desk.asof(asof, _now())
+    on_sheet = None
+    if progress is not None:
+        task = progress.add_task("writing", total=len(symbols or desk.panel.symbols), file="")
+
+        def on_sheet(symbol: str) -> None:
+            progress.update(task, advance=1, file=symbol)
+
+    sheets = desk.sheets(when, symbols, on_sheet)
     if not sheets.written:
-        raise _nothing_to_write(day, sheets.left_out)
-    return sheets
-
-
-def _nothing_to_write(day: dt.date, left_out: Sequence[LeftOut]) -> PulsewireError:
-    """Return the error of an edition that can write none of its symbols, with what to do."""
-    starts = [(s.first_bar, s.symbol) for s in left_out if s.first_bar is not None]
-    if starts:
-        where, (first, symbol) = f"as_of {day}", min(starts)
-        hint = (
-            f"the first bar is {first} ({symbol}) and scores need {WARM_UP_BARS} bars "
-            "from a symbol's first: pick a later --asof"
-        )
-    else:
-        where = "symbol"
-        hint = "run `pulsewire status` to list the stored symbols, or ingest the missing ones"
-    if len(left_out) == 1:
-        return PulsewireError(f"{where}: {left_out[0]}", hint=hint)
-    reasons = Counter(str(s.reason) for s in left_out).most_common()
-    return PulsewireError(
-        f"{where}: none of the {len(left_out)} symbols can be written ("
-        + ", ".join(f"{reason}: {count}" for reason, count in reasons)
-        + ")",
-        hint=hint,
-    )
-
-
-def _audited(edition: Edition) -> Edition:
-    """Return the edition if every number of every article traces to its FactSheet."""
-    for article, sheet in zip(edition.articles, edition.sheets, strict=True):
-        untraced = audit(article, sheet)
-        if untraced:
-            first = untraced[0]
-            raise PulsewireError(
-                f"{article.slug}: {first.section}: {first.token!r} is not in its FactSheet",
-                hint="this is a writer bug; rerun with PULSEWIRE_DEBUG=1 and report it",
-            )
-    return edition
+        raise nothing_to_write(when.day, sheets.left_out)
+    return when, sheets
 
 
 class Format(enum.StrEnum):
@@ -453,9 +456,12 @@ def brief_command(
     output: Annotated[Format, typer.Option("--format", help="How to print it.")] = Format.TERMINAL,
 ) -> None:
     """Write one symbol's article at a close and print it: the trader's view."""
-    with _one_line_errors():
-        sheets = _sheets(db, asof, [symbol.upper()], None)
-        edition = _audited(write_edition(sheets.written, _now()))
+    with _one_line_errors(READ_ONLY):
+        desk = Desk.open(db or default_db())
+        when, sheets = _sheets(desk, asof, [_symbol(symbol)], None)
+        edition = write_edition(sheets.written, _now())
+        if not edition.articles:
+            raise nothing_to_write(when.day, edition.left_out)
         article = edition.articles[0]
         if output is Format.TERMINAL:
             out.print(to_terminal(article))
@@ -464,69 +470,113 @@ def brief_command(
             sys.stdout.write(render[output](article) + "\n")
 
 
-@app.command("write")
+PARTIAL_EXIT = 3
+"""`write`'s exit code when the edition left out some of the symbols asked for."""
+
+
+@app.command(
+    "write",
+    epilog=(
+        f"Exit codes: 0 every symbol written; {PARTIAL_EXIT} the edition is partial (the "
+        "symbols left out are listed, with why, and stored with the edition); 1 nothing "
+        "written."
+    ),
+)
 def write_command(
     db: DbOption = None,
     asof: AsofOption = None,
     symbols: Annotated[
-        str | None, typer.Option("--symbols", help="Comma-separated symbols [default: all].")
+        str | None,
+        typer.Option(
+            "--symbols",
+            help=(
+                "Comma-separated symbols to write or rewrite within the date's edition; "
+                "its other articles are kept [default: all, replacing the whole edition]."
+            ),
+        ),
     ] = None,
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="Also write each article as HTML, Markdown and JSON here."),
+        typer.Option(
+            "--out",
+            help=(
+                "Also write the date's whole edition as HTML, Markdown and JSON into this "
+                "folder, replacing what an earlier --out wrote there, all at once."
+            ),
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Write a whole edition, audit every number, and store it (replacing that date's)."""
-    with _one_line_errors():
-        chosen = [s.strip().upper() for s in symbols.split(",") if s.strip()] if symbols else None
+    """Write an edition, audit every number, and store it with the files, all or nothing.
+
+    The articles are computed, audited and rendered first; the files go to a folder
+    beside --out; only then are the edition stored and the folder swapped in. An article
+    whose numbers do not all trace to its data is left out and named; the rest is
+    written.
+    """
+    with _one_line_errors("the store and the --out folder hold the edition they held before"):
+        chosen = _symbol_list(symbols)
+        if out_dir is not None:
+            check_target(out_dir)
+        desk = Desk.open(db or default_db())
         with _progress(transient=as_json) as progress:
-            sheets = _sheets(db, asof, chosen, progress)
-        edition = _audited(write_edition(sheets.written, _now(), sheets.left_out))
-        with Store.open(db or default_db()) as store:
-            store.write_edition(edition_rows(edition), calls_frame(edition_calls(edition)))
-        if out_dir is not None:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            for article in edition.articles:
-                (out_dir / f"{article.slug}.html").write_text(to_html(article))
-                (out_dir / f"{article.slug}.md").write_text(to_markdown(article))
-                (out_dir / f"{article.slug}.json").write_text(article_json(article))
-        if as_json:
-            _print_json(
-                {
-                    "as_of": edition.as_of,
-                    "articles": [
-                        {"slug": a.slug, "title": a.title, "sentiment": a.sentiment}
-                        for a in edition.articles
-                    ],
-                    "left_out": [dataclasses.asdict(s) for s in edition.left_out],
-                }
+            sheets = _sheets(desk, asof, chosen, progress)[1]
+        written = desk.write(sheets, _now(), symbols=chosen, out=out_dir)
+        _print_edition(written, out_dir, as_json)
+        if written.edition.left_out:
+            raise typer.Exit(PARTIAL_EXIT)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def _print_edition(written: Written, out_dir: Path | None, as_json: bool) -> None:
+    """Print what `write` wrote, what it kept of the stored edition, and what it left out."""
+    edition, kept, kept_out = written.edition, written.kept, written.kept_out
+    if as_json:
+        _print_json(
+            {
+                "as_of": edition.as_of,
+                "articles": [
+                    {"slug": a.slug, "title": a.title, "sentiment": a.sentiment}
+                    for a in edition.articles
+                ],
+                "kept": [a.slug for _, a in kept],
+                "left_out": [dataclasses.asdict(s) for s in edition.left_out],
+                "partial": bool(edition.left_out),
+            }
+        )
+        return
+    rows = [
+        (a.symbol, a.title, *(b.display if b.name != "Risk" else b.label for b in a.scores))
+        for a in edition.articles
+    ]
+    columns = ("symbol", "title", "Pulse", "Conviction", "Risk", "Threat")
+    title = f"Edition of {edition.as_of}: {_count(len(rows), 'article')}"
+    if kept:
+        title += f" written, {len(kept):,} kept as stored"
+    out.print(_table(title, columns, rows))
+    if edition.left_out:
+        out.print(
+            _table(
+                f"Left out: {_count(len(edition.left_out), 'symbol')} (the edition is partial)",
+                ("symbol", "reason", "first bar", "bars by then"),
+                [
+                    (
+                        s.symbol,
+                        str(s.reason) + (f": {s.detail}" if s.detail else ""),
+                        "-" if s.first_bar is None else s.first_bar.isoformat(),
+                        f"{s.bars:,}",
+                    )
+                    for s in edition.left_out
+                ],
             )
-            return
-        rows = [
-            (a.symbol, a.title, *(b.display if b.name != "Risk" else b.label for b in a.scores))
-            for a in edition.articles
-        ]
-        columns = ("symbol", "title", "Pulse", "Conviction", "Risk", "Threat")
-        out.print(_table(f"Edition of {edition.as_of}: {len(rows)} articles", columns, rows))
-        if edition.left_out:
-            out.print(
-                _table(
-                    f"Left out: {len(edition.left_out)} symbols",
-                    ("symbol", "reason", "first bar", "bars by then"),
-                    [
-                        (
-                            s.symbol,
-                            str(s.reason),
-                            "-" if s.first_bar is None else s.first_bar.isoformat(),
-                            f"{s.bars:,}",
-                        )
-                        for s in edition.left_out
-                    ],
-                )
-            )
-        if out_dir is not None:
-            out.print(Text(f"wrote HTML, Markdown and JSON to {out_dir}"))
+        )
+    if kept_out:
+        out.print(Text(f"still left out of the stored edition: {', '.join(map(str, kept_out))}"))
+    if out_dir is not None:
+        out.print(Text(f"wrote the edition's HTML, Markdown and JSON to {out_dir}"))
 
 
 @app.command("calibrate")
@@ -537,14 +587,14 @@ def calibrate_command(
     ] = Path("CALIBRATION.md"),
 ) -> None:
     """Check Threat's calibration and Pulse's labels against the stored history."""
-    with _one_line_errors():
-        calibration = report.calibration_report(_scored_universe(db)[1])
+    with _one_line_errors(f"{out_path} and its .json are as they were"):
+        calibration = report.calibration_report(Desk.open(db or default_db()).board)
         command = "pulsewire calibrate" + (
             "" if out_path == Path("CALIBRATION.md") else f" --out {out_path}"
         )
-        out_path.write_text(report.to_markdown(calibration, command))
         data = report.to_json(calibration)
-        out_path.with_suffix(".json").write_text(json.dumps(data, indent=2) + "\n")
+        replace_file(out_path.with_suffix(".json"), json.dumps(data, indent=2) + "\n")
+        replace_file(out_path, report.to_markdown(calibration, command))
         for row in calibration.threat:
             out.print(
                 f"threat {row.level}: predicted {row.predicted:.1%}, "
@@ -573,8 +623,9 @@ def scorecard_command(
     as_json: JsonOption = False,
 ) -> None:
     """Grade every stored call against what prices did next, and print the record."""
-    with _one_line_errors():
-        universe, board = _scored_universe(db)
+    with _one_line_errors("the store holds the calls and grades it held before"):
+        desk = Desk.open(db or default_db())
+        universe, board = desk.universe, desk.board
         with Store.open(db or default_db()) as store:
             if replay:
                 start = since.date() if since else as_date(board.panel.dates[0])

@@ -166,14 +166,19 @@ def test_brief_and_write_commands(bundled_store: Path, tmp_path: Path) -> None:
     first = run("write", "--asof", "2026-08-21", "--out", str(out), db=bundled_store)
     assert first.returncode == 0, first.stderr
     assert len(list(out.glob("*.html"))) == 28
+    with Store.open(bundled_store, read_only=True) as store:
+        before = store.edition(dt.date(2026, 8, 21))[0]
     again = run("write", "--asof", "2026-08-21", "--symbols", "IWM,SPY", db=bundled_store)
     assert again.returncode == 0, again.stderr
     with Store.open(bundled_store, read_only=True) as store:
-        stored = store.edition(dt.date(2026, 8, 21))
+        stored = store.edition(dt.date(2026, 8, 21))[0]
         calls = store.table("calls")
-    # Writing an edition again replaces it whole.
-    assert sorted(stored["symbol"]) == ["IWM", "SPY"]
-    assert calls.filter(pl.col("origin") == "edition").height == 2
+    # Rewriting some symbols keeps the rest of the date's edition as it was.
+    assert stored.height == 28
+    assert calls.filter(pl.col("origin") == "edition").height == 28
+    others = pl.col("symbol").is_in(["IWM", "SPY"]).not_()
+    assert stored.filter(others).equals(before.filter(others))
+    assert (stored.filter(~others)["published"] > before.filter(~others)["published"]).all()
 
 
 def _kinship(sheet: FactSheet, other: FactSheet, tags: set[str], theirs: set[str]) -> float:

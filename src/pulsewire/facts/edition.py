@@ -25,12 +25,13 @@ import polars as pl
 
 from pulsewire.analysis.context import correlations
 from pulsewire.analysis.rows import as_date
+from pulsewire.analysis.sessions import last_closed_session
 from pulsewire.analysis.snapshot import SymbolAnalysis, UniverseAnalysis
 from pulsewire.errors import check_at_least
 from pulsewire.facts.build import build_factsheet
 from pulsewire.facts.news import news_window, select_edition_news
 from pulsewire.facts.sheet import FactSheet, Source
-from pulsewire.model import CalendarEvent, Panel, Stale
+from pulsewire.model import CalendarEvent, Panel, Stale, calendar_for
 from pulsewire.scores.board import ScoreBoard, SymbolScores
 
 CORRELATION_BARS = 60
@@ -49,6 +50,7 @@ class Omission(StrEnum):
     NOT_STORED = "not in the store"
     NO_BAR_YET = "no bar yet"
     TOO_LITTLE_HISTORY = "too little history for scores"
+    UNTRACED = "a number its FactSheet cannot back"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +63,12 @@ class LeftOut:
     """Its first bar in the store; None when the store holds none."""
     bars: int
     """Its bars up to the close the sheet would read."""
+    detail: str = ""
+    """What exactly failed, when the reason alone does not say (the untraced number)."""
 
     def __str__(self) -> str:
+        if self.detail:
+            return f"{self.symbol}: {self.reason} ({self.detail})"
         if self.first_bar is None:
             return f"{self.symbol}: {self.reason}"
         if self.bars == 0:
@@ -91,6 +97,17 @@ class Sheets(Generic[_Result]):
 def evening(day: dt.date) -> dt.datetime:
     """Return the moment an edition of `day` is written: after every close of the day."""
     return dt.datetime.combine(day, dt.time(23, 59), tzinfo=dt.UTC)
+
+
+def closed_by(symbol: str, day: dt.date, until: dt.datetime | None) -> dt.date:
+    """Return the last day whose bar of `symbol` an edition of `day` may read.
+
+    That is `day` itself, unless a moment `until` is given: then the last session of the
+    symbol's calendar that had closed by then (a 24/7 day closes at the next midnight).
+    """
+    if until is None:
+        return day
+    return min(day, last_closed_session(calendar_for(symbol), until))
 
 
 def _trusted_snapshot(
@@ -123,6 +140,9 @@ class _Edition:
     as_of: dt.date
     events: Sequence[CalendarEvent]
     headlines: Mapping[str, tuple[Source, ...]]
+    until: dt.datetime | None
+    """The moment asked for, when a time was given: then a bar counts only once its
+    session has closed by then, and news only up to it."""
 
     @classmethod
     def prepare(
@@ -133,10 +153,11 @@ class _Edition:
         symbols: Sequence[str],
         events: Sequence[CalendarEvent],
         news: pl.DataFrame,
+        until: dt.datetime | None,
     ) -> _Edition:
-        now = evening(as_of)
+        now = evening(as_of) if until is None else until
         headlines = select_edition_news(news_window(news, now), symbols, now)
-        return cls(universe, board, as_of, events, headlines)
+        return cls(universe, board, as_of, events, headlines, until)
 
     def sheets(self, symbols: Sequence[str]) -> Iterator[FactSheet | LeftOut]:
         """Yield the FactSheet of each of `symbols`, in order, or why it is left out."""
@@ -181,12 +202,13 @@ class _Edition:
         if symbol not in panel:
             return LeftOut(symbol, Omission.NOT_STORED, None, 0)
         first = _first_bar(panel, symbol)
-        day = self.as_of
+        day = closed_by(symbol, self.as_of, self.until)
+        now = evening(self.as_of) if self.until is None else self.until
         if first is None or first > day:
             return LeftOut(symbol, Omission.NO_BAR_YET, first, 0)
         scores = _scores(self.board, symbol, day)
         if scores is not None:
-            analysis = _trusted_snapshot(self.universe, symbol, day, evening(day))
+            analysis = _trusted_snapshot(self.universe, symbol, day, now)
             if analysis.as_of != as_date(panel.dates[panel.last_row(symbol, day)]):
                 # A frozen feed: the sheet reads the bar its copies repeat.
                 day = analysis.as_of
@@ -219,13 +241,16 @@ def build_sheets(
     events: Sequence[CalendarEvent],
     news: pl.DataFrame,
     on_sheet: Callable[[str], None] | None = None,
+    until: dt.datetime | None = None,
 ) -> Sheets[FactSheet]:
     """Return the FactSheet of each symbol at the close of `as_of`, news up to that evening.
 
+    With `until` (a moment of `as_of`), each symbol reads its last bar whose session had
+    closed by then and the news published up to then: nothing from later in the day.
     A symbol that is not stored, has no bar by `as_of` or too few for its scores is left
     out, with why; `on_sheet` is called with each symbol once it is done either way.
     """
-    edition = _Edition.prepare(universe, board, as_of, symbols, events, news)
+    edition = _Edition.prepare(universe, board, as_of, symbols, events, news, until)
     sheets = []
     for symbol, sheet in zip(symbols, edition.sheets(symbols), strict=True):
         sheets.append(sheet)
@@ -275,7 +300,7 @@ def map_sheets(
         If a worker dies.
     """
     check_at_least("workers", workers, 1)
-    edition = _Edition.prepare(universe, board, as_of, symbols, events, news)
+    edition = _Edition.prepare(universe, board, as_of, symbols, events, news, None)
     if workers == 1 or len(symbols) < 2:
         return Sheets.split(_each(edition, each, symbols))
     count = len(symbols)

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from pulsewire._frozen import Frozen
+from pulsewire._frozen import Frozen, NumberOrNaN
 from pulsewire.analysis.context import BenchmarkBar
 
 Unit = Literal["price", "percent", "ratio", "index", "count", "days", "score", "level"]
@@ -129,8 +129,8 @@ class RelatedFact(Frozen):
 
     symbol: str
     name: str
-    correlation: float
-    change: float
+    correlation: NumberOrNaN
+    change: NumberOrNaN
     same_class: bool
 
 

@@ -281,22 +281,42 @@ class Store:
         with self._transaction("incoming"):
             self._replace("grades", grades, None)
 
-    def write_edition(self, articles: pl.DataFrame, calls: pl.DataFrame) -> None:
-        """Store an edition's articles and calls, replacing any earlier edition of its date.
+    def write_edition(
+        self,
+        as_of: dt.date,
+        articles: pl.DataFrame,
+        calls: pl.DataFrame,
+        left_out: pl.DataFrame,
+        *,
+        symbols: Sequence[str] | None = None,
+    ) -> None:
+        """Store the edition of `as_of` in one transaction: articles, calls, what it left out.
 
-        `articles` has the columns of the `articles` table; all rows share one as_of.
+        With `symbols`, only those symbols' rows of the date are replaced and the rest of
+        its edition stays; without, the date's whole edition is. The frames have the
+        columns of the `articles`, `calls` and `left_out` tables.
         """
-        with self._transaction("incoming"):
-            self._replace("articles", articles, "as_of")
-            self._con.unregister("incoming")
-            self._replace("calls", calls, "origin, as_of")
+        tables = {"articles": articles, "calls": calls, "left_out": left_out}
+        with self._transaction(*(f"incoming_{name}" for name in tables)):
+            for name, frame in tables.items():
+                where = "as_of = $as_of" + (" AND origin = 'edition'" if name == "calls" else "")
+                if symbols is not None:
+                    where += " AND symbol IN (SELECT unnest($symbols))"
+                params = {"as_of": as_of} | ({} if symbols is None else {"symbols": list(symbols)})
+                self._con.execute(f"DELETE FROM {name} WHERE {where}", params)
+                self._con.register(f"incoming_{name}", frame)
+                self._con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming_{name}")
 
-    def edition(self, as_of: dt.date) -> pl.DataFrame:
-        """Return the stored articles of one as-of date (empty if none), by slug."""
-        frame: pl.DataFrame = self._con.sql(
-            "SELECT * FROM articles WHERE as_of = $as_of ORDER BY slug", params={"as_of": as_of}
+    def edition(self, as_of: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Return the stored articles of one as-of date by slug, and what it left out."""
+        params = {"as_of": as_of}
+        articles: pl.DataFrame = self._con.sql(
+            "SELECT * FROM articles WHERE as_of = $as_of ORDER BY slug", params=params
         ).pl()
-        return frame
+        left_out: pl.DataFrame = self._con.sql(
+            "SELECT * FROM left_out WHERE as_of = $as_of ORDER BY symbol", params=params
+        ).pl()
+        return articles, left_out
 
     def _replace(self, table: str, frame: pl.DataFrame, key: str | None) -> None:
         """Inside a transaction: delete the rows sharing `key` with `frame` (all if None)."""
@@ -333,6 +353,7 @@ class Store:
             "calls": "origin, as_of, symbol",
             "grades": "origin, as_of, symbol",
             "articles": "as_of, slug",
+            "left_out": "as_of, symbol",
         }
         if name not in order:
             raise StoreError(f"no table {name!r}", hint=f"tables: {', '.join(order)}")

@@ -77,3 +77,13 @@ CREATE TABLE IF NOT EXISTS articles (
     factsheet JSON        NOT NULL,
     PRIMARY KEY (as_of, slug)
 );
+-- The symbols an edition asked for and could not write, with why (facts.edition.LeftOut).
+CREATE TABLE IF NOT EXISTS left_out (
+    as_of     DATE    NOT NULL,
+    symbol    VARCHAR NOT NULL,
+    reason    VARCHAR NOT NULL,
+    detail    VARCHAR NOT NULL,
+    first_bar DATE,
+    bars      BIGINT  NOT NULL,
+    PRIMARY KEY (as_of, symbol)
+);

@@ -3,8 +3,10 @@
 It reads the text as a reader does, not the writer's intent: it finds each date and
 each number in every prose field (title to Take, score explanations included) and
 looks for a fact that prints that way. Names that contain digits ("Russell 2000", or a
-user's own ticker such as "7203.T"), quoted headlines and calendar event names are the
-sheet's own words and are skipped before numbers are read.
+user's own ticker such as "7203.T"), quoted headlines, the terms a headline matched
+("russell 2000", "10 year"), calendar event names and the data findings the sheet
+states ("1,000 sessions behind") are the sheet's own words and are skipped before
+numbers are read.
 """
 
 from __future__ import annotations
@@ -70,6 +72,9 @@ def audit(article: Article, sheet: FactSheet) -> list[Untraced]:
             sheet.symbol,
             sheet.name,
             *(s.title for s in sheet.news),
+            *(term for s in sheet.news for term in s.matched),
+            *sheet.findings,
+            *([sheet.stale_reason] if sheet.stale_reason else []),
             *(e.event for e in sheet.events),
         },
         key=len,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,9 +12,10 @@ import polars as pl
 
 from pulsewire.analysis.context import RELATED
 from pulsewire.article.model import Article, RelatedRef
-from pulsewire.facts.edition import LeftOut
+from pulsewire.facts.edition import LeftOut, Omission
 from pulsewire.facts.sheet import FactSheet
 from pulsewire.model.call import Call
+from pulsewire.writer.audit import audit
 from pulsewire.writer.compose import write_article
 
 RELATED_ARTICLES = 3
@@ -84,32 +85,57 @@ def _reason(sheet: FactSheet, other: FactSheet) -> str:
 
 
 def write_edition(
-    sheets: Sequence[FactSheet], published: dt.datetime, left_out: Sequence[LeftOut] = ()
+    sheets: Sequence[FactSheet],
+    published: dt.datetime,
+    left_out: Sequence[LeftOut] = (),
+    alongside: Sequence[tuple[FactSheet, Article]] = (),
 ) -> Edition:
-    """Return the edition of `sheets`, each article with its most related others.
+    """Return the edition of `sheets`, each article audited and linked to its most related.
 
-    `left_out` are the symbols the edition could not write (`build_sheets` says which);
-    the edition keeps them so that its reader learns what is missing and why.
+    An article with a number its sheet cannot back is left out, named with the number,
+    and the others are written: no article holds an edition hostage. `left_out` are the
+    symbols `build_sheets` could not write; the edition keeps them so that its reader
+    learns what is missing and why. `alongside` are the stored articles of the same
+    date that this edition joins (a rewrite of some symbols): the new articles may link
+    to them.
     """
-    drafts = [write_article(sheet, published) for sheet in sheets]
+    kept: list[tuple[FactSheet, Article]] = []
+    untraced: list[LeftOut] = []
+    for sheet in sheets:
+        draft = write_article(sheet, published)
+        found = audit(draft, sheet)
+        if found:
+            first = found[0]
+            detail = f"{first.section}: {first.token!r}"
+            untraced.append(LeftOut(sheet.symbol, Omission.UNTRACED, None, 0, detail))
+        else:
+            kept.append((sheet, draft))
+    every = [*kept, *alongside]
+    ranked = _related([s for s, _ in every], [a for _, a in every])
     articles = [
         draft.model_copy(
             update={
                 "related": tuple(
                     RelatedRef(
-                        symbol=sheets[o].symbol,
-                        title=drafts[o].title,
-                        slug=drafts[o].slug,
-                        reason=_reason(sheet, sheets[o]),
+                        symbol=every[o][0].symbol,
+                        title=every[o][1].title,
+                        slug=every[o][1].slug,
+                        reason=_reason(sheet, every[o][0]),
                     )
                     for o in others
                 )
             }
         )
-        for sheet, draft, others in zip(sheets, drafts, _related(sheets, drafts), strict=True)
+        for (sheet, draft), others in zip(kept, ranked, strict=False)
     ]
     as_of = sheets[0].as_of if sheets else published.date()
-    return Edition(as_of, published, tuple(sheets), tuple(articles), tuple(left_out))
+    return Edition(
+        as_of,
+        published,
+        tuple(s for s, _ in kept),
+        tuple(articles),
+        (*left_out, *untraced),
+    )
 
 
 def edition_calls(edition: Edition) -> list[Call]:
@@ -153,3 +179,52 @@ def edition_rows(edition: Edition) -> pl.DataFrame:
         },
         schema_overrides={"published": pl.Datetime("us", "UTC")},
     )
+
+
+def left_out_rows(edition: Edition) -> pl.DataFrame:
+    """Return what the edition left out as rows of the store's `left_out` table."""
+    gone = edition.left_out
+    return pl.DataFrame(
+        {
+            "as_of": [edition.as_of] * len(gone),
+            "symbol": [s.symbol for s in gone],
+            "reason": [str(s.reason) for s in gone],
+            "detail": [s.detail for s in gone],
+            "first_bar": [s.first_bar for s in gone],
+            "bars": [s.bars for s in gone],
+        },
+        schema={
+            "as_of": pl.Date(),
+            "symbol": pl.String(),
+            "reason": pl.String(),
+            "detail": pl.String(),
+            "first_bar": pl.Date(),
+            "bars": pl.Int64(),
+        },
+    )
+
+
+def stored_edition(
+    articles: pl.DataFrame, left_out: pl.DataFrame, rewritten: Collection[str]
+) -> tuple[list[tuple[FactSheet, Article]], list[LeftOut]]:
+    """Return the stored articles (with their sheets) and omissions a rewrite keeps.
+
+    `articles` and `left_out` are a date's rows of the store's tables (`Store.edition`);
+    the rows of the `rewritten` symbols are dropped, the others kept as stored.
+    """
+    kept = [
+        (
+            FactSheet.model_validate_json(row["factsheet"]),
+            Article.model_validate_json(row["article"]),
+        )
+        for row in articles.iter_rows(named=True)
+        if row["symbol"] not in rewritten
+    ]
+    gone = [
+        LeftOut(
+            row["symbol"], Omission(row["reason"]), row["first_bar"], row["bars"], row["detail"]
+        )
+        for row in left_out.iter_rows(named=True)
+        if row["symbol"] not in rewritten
+    ]
+    return kept, gone
