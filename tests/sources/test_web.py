@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -11,13 +12,14 @@ import tracemalloc
 import zlib
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pulsewire.errors import ParameterError, SourceError
 from pulsewire.sources import RssNewsSource, load, news_from_feed
-from pulsewire.sources.web import check_public, fetch_url
+from pulsewire.sources.web import check_public, fetch_url, guarded_client
 from tests.conftest import BUNDLE
 
 FEED = BUNDLE / "news" / "feeds" / "llm.xml"
@@ -25,6 +27,42 @@ CAP = 10 * 2**20
 MEMORY_BOUND = 64 * 2**20  # peak traced allocations of one capped fetch
 
 Route = Callable[["Handler"], None]
+
+# A test CA and a certificate it signed for feeds.internal.test only (no IP address),
+# valid 2000-2100: made with `openssl ca`, used for nothing else.
+TEST_CA = """\
+-----BEGIN CERTIFICATE-----
+MIIBajCCARGgAwIBAgIBATAKBggqhkjOPQQDAjAcMRowGAYDVQQDDBFwdWxzZXdp
+cmUgdGVzdCBDQTAgFw0wMDAxMDEwMDAwMDBaGA8yMTAwMDEwMTAwMDAwMFowHDEa
+MBgGA1UEAwwRcHVsc2V3aXJlIHRlc3QgQ0EwWTATBgcqhkjOPQIBBggqhkjOPQMB
+BwNCAAQ0nTqszBTZgm2Nyh0jpKFmhLFKRpn41ae1VgtFIRdoOAYLc9jFB9RBIBlQ
+EPlibZIhd8hKVt5plrcBbVVTfGjEo0IwQDAPBgNVHRMBAf8EBTADAQH/MA4GA1Ud
+DwEB/wQEAwIBBjAdBgNVHQ4EFgQUi2+aT++e/EjG0R4gzJnp8WyaJTwwCgYIKoZI
+zj0EAwIDRwAwRAIgDA6S/vO69C/u/cz+joiu+ASci1eiI0iKj/+MGgNLp7oCIH/3
+nhvHf5B+BJkCLjiK+FBat7G6lRBTd5aGBfw8Vw8Z
+-----END CERTIFICATE-----
+"""
+TEST_CERT = """\
+-----BEGIN CERTIFICATE-----
+MIIBwjCCAWigAwIBAgIBAjAKBggqhkjOPQQDAjAcMRowGAYDVQQDDBFwdWxzZXdp
+cmUgdGVzdCBDQTAgFw0wMDAxMDEwMDAwMDBaGA8yMTAwMDEwMTAwMDAwMFowHjEc
+MBoGA1UEAwwTZmVlZHMuaW50ZXJuYWwudGVzdDBZMBMGByqGSM49AgEGCCqGSM49
+AwEHA0IABO+Dm5QwASW6MBKJrLYdP985Fs/46NTFW5teaIM4o1QMw1+cQ2hX73kH
+koq29TtLhFzovhSrJ94kRsydIQd53IqjgZYwgZMwHgYDVR0RBBcwFYITZmVlZHMu
+aW50ZXJuYWwudGVzdDAMBgNVHRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIHgDATBgNV
+HSUEDDAKBggrBgEFBQcDATAfBgNVHSMEGDAWgBSLb5pP7578SMbRHiDMmenxbJol
+PDAdBgNVHQ4EFgQU8LBG/lSrgz5pcGQvBvTMkN9HeK8wCgYIKoZIzj0EAwIDSAAw
+RQIhAJZZISBvGlzbLUwz8AOTpiVrtxmywnKNw4uBpdxdw9uXAiAB5lLy0+mjgUvp
+nUKwfTSF4tLCqrnnxDcM5l4aYCJufg==
+-----END CERTIFICATE-----
+"""
+TEST_KEY = """\
+-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgE21kog5ESiKfD5YV
+MHduqwC6he+X7iX1TdNi2Wy9/TahRANCAATvg5uUMAElujASiay2HT/fORbP+OjU
+xVubXmiDOKNUDMNfnENoV+95B5KKtvU7S4Rc6L4UqyfeJEbMnSEHedyK
+-----END PRIVATE KEY-----
+"""
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -373,6 +411,31 @@ def test_allowed_name_is_fetched_from_its_checked_address_with_its_host_header(
     origin = f"feeds.internal.test:{server.server_port}"
     assert fetch_url(f"http://{origin}/feed", allowed=[origin]) == b"<rss/>"
     assert server.requests == [("/feed", origin)]
+
+
+def test_https_is_pinned_to_the_address_while_tls_checks_the_name(
+    serve: Callable[..., Server], dns: dict[str, list[list[str]]], tmp_path: Path
+) -> None:
+    # The certificate names feeds.internal.test and no address: the connection goes to
+    # 127.0.0.1, so it verifies only if SNI and the hostname check use the name.
+    (tmp_path / "cert.pem").write_text(TEST_CERT + TEST_KEY)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(tmp_path / "cert.pem")
+    names: list[str | None] = []
+    server_tls.sni_callback = lambda sock, name, ctx: names.append(name)
+    server = serve({"/feed": lambda h: h.send_body(b"<rss/>")})
+    server.socket = server_tls.wrap_socket(server.socket, server_side=True)
+    trust = ssl.create_default_context(cadata=TEST_CA)
+    dns["feeds.internal.test"] = [["127.0.0.1"], ["10.9.9.9"]]
+    dns["other.internal.test"] = [["127.0.0.1"]]
+    good = f"feeds.internal.test:{server.server_port}"
+    other = f"other.internal.test:{server.server_port}"
+    with guarded_client([good, other], verify=trust) as client:
+        assert fetch_url(f"https://{good}/feed", client) == b"<rss/>"
+        error, _ = _fails(lambda: fetch_url(f"https://{other}/feed", client))
+    assert "certificate verify failed" in str(error).lower()
+    assert names == ["feeds.internal.test", "other.internal.test"]
+    assert server.requests == [("/feed", good)]
 
 
 def test_check_public_names_every_address_it_allows(dns: dict[str, list[list[str]]]) -> None:

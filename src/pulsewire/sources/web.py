@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 import threading
 import time
 import zlib
@@ -222,7 +223,9 @@ class GuardedTransport(httpx.BaseTransport):
     Nothing is sent anywhere when the check fails.
     """
 
-    def __init__(self, allowed: Collection[str] = (), *, verify: bool | str = True) -> None:
+    def __init__(
+        self, allowed: Collection[str] = (), *, verify: ssl.SSLContext | bool = True
+    ) -> None:
         self._allowed = _parse_allowed(allowed)
         self._verify = verify
         # One pool per host name: a TLS connection verified for one name is never reused
@@ -263,10 +266,18 @@ class GuardedTransport(httpx.BaseTransport):
         self._pools.clear()
 
 
-def guarded_client(allowed: Collection[str] = ()) -> httpx.Client:
-    """Return an `httpx.Client` whose every request goes through `GuardedTransport`."""
+def guarded_client(
+    allowed: Collection[str] = (), *, verify: ssl.SSLContext | bool = True
+) -> httpx.Client:
+    """Return an `httpx.Client` whose every request goes through `GuardedTransport`.
+
+    `verify` is httpx's: True checks certificates against the usual roots, an
+    `ssl.SSLContext` against its own.
+    """
     return httpx.Client(
-        transport=GuardedTransport(allowed), trust_env=False, follow_redirects=False
+        transport=GuardedTransport(allowed, verify=verify),
+        trust_env=False,
+        follow_redirects=False,
     )
 
 
