@@ -455,6 +455,11 @@ def test_allowed_entry_must_be_host_and_port(entry: str) -> None:
         fetch_url("http://127.0.0.1:8080/", allowed=[entry])
 
 
+def test_allowed_cannot_be_given_with_an_injected_client() -> None:
+    with guarded_client() as client, pytest.raises(ParameterError, match="injected"):
+        fetch_url("http://127.0.0.1:8080/", client, allowed=["127.0.0.1:8080"])
+
+
 # --- normal feeds, redirects and statuses -------------------------------------------------
 
 

@@ -99,7 +99,8 @@ class RssNewsSource:
     """Read feeds from files or URLs; HTTP goes through an injectable `httpx.Client`.
 
     `allowed` lists the ``host:port`` origins on internal addresses the user trusts
-    (see `fetch_url`); it applies to the guarded client used when none is injected.
+    (see `fetch_url`); it applies to the guarded client used when none is injected
+    (with an injected client, build it with `guarded_client(allowed)` instead).
     """
 
     def __init__(

@@ -402,8 +402,15 @@ def _read_body(job: _Fetch, response: httpx.Response) -> bytes:
     return b"".join(chunks)
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _run(job: _Fetch, client: httpx.Client) -> bytes:
-    url = httpx.URL(job.url)
+    try:
+        url = httpx.URL(job.url)
+    except httpx.InvalidURL as e:
+        raise _FetchError(f"not a valid URL ({_one_line(str(e))})") from e
     for hop in range(job.max_redirects + 1):
         try:
             _check_scheme(url)  # the transport checks addresses; an injected one may not
@@ -423,7 +430,7 @@ def _run(job: _Fetch, client: httpx.Client) -> bytes:
                         url = url.join(location)
                     except httpx.InvalidURL as e:
                         raise _FetchError(
-                            f"HTTP {status} redirect to an invalid address ({e})"
+                            f"HTTP {status} redirect to an invalid address ({_one_line(str(e))})"
                         ) from e
                     continue
                 if not 200 <= status < 300:
@@ -436,9 +443,9 @@ def _run(job: _Fetch, client: httpx.Client) -> bytes:
             raise _FetchError(f"{where}: {e.reason}", hint) from e
         except httpx.TimeoutException as e:
             job.remaining()  # past the deadline: say so
-            raise _FetchError(f"cannot fetch: timed out ({e})", _SLOW_HINT) from e
+            raise _FetchError(f"cannot fetch: timed out ({_one_line(str(e))})", _SLOW_HINT) from e
         except httpx.HTTPError as e:
-            raise _FetchError(f"cannot fetch: {e}") from e
+            raise _FetchError(f"cannot fetch: {_one_line(str(e))}") from e
     raise _FetchError(f"more than {job.max_redirects} redirects")
 
 
@@ -448,7 +455,7 @@ def _work(job: _Fetch, client: httpx.Client, own: bool) -> None:
     except _FetchError as e:
         job.failure = e
     except Exception as e:  # the worker must not die silently: the caller reports it
-        job.failure = _FetchError(f"cannot fetch: {type(e).__name__}: {e}")
+        job.failure = _FetchError(f"cannot fetch: {type(e).__name__}: {_one_line(str(e))}")
     finally:
         if own:
             client.close()
@@ -466,7 +473,9 @@ def fetch_url(
     """Return the decoded body of `url`, fetched within `deadline` seconds in all.
 
     Without `client`, a `guarded_client(allowed)` is used for this one fetch and closed;
-    see the module docstring for what each limit guards against and how.
+    see the module docstring for what each limit guards against and how. An injected
+    client brings its own transport, so `allowed` cannot apply to it and is refused with
+    one: inject `guarded_client(allowed)` to fetch from trusted internal origins.
 
     Raises
     ------
@@ -475,8 +484,13 @@ def fetch_url(
         decoded), a hop's scheme or address was refused, more than `max_redirects`
         redirects, a status other than 2xx, or the connection failed.
     ParameterError
-        If a limit is not positive or an `allowed` entry is not ``host:port``.
+        If a limit is not positive, an `allowed` entry is not ``host:port``, or `allowed`
+        is given with a `client`.
     """
+    if client is not None and allowed:
+        raise ParameterError(
+            "allowed", allowed, "allowed applies to fetch_url's own client, not an injected one"
+        )
     check_at_least("deadline", deadline, 0.001)
     check_at_least("max_bytes", max_bytes, 1)
     check_at_least("max_redirects", max_redirects, 0)
