@@ -6,9 +6,11 @@ comes from whoever runs the server, so every fetch is treated as hostile:
 * **One deadline per fetch.** httpx's timeouts bound each network operation, so a server
   that sends one byte every few seconds never trips them. `fetch_url` runs the fetch in a
   worker thread and waits for it at most `deadline` seconds, which also bounds what no
-  socket timeout covers (name resolution). The worker itself stops at the deadline: each
-  operation's timeout is the time left when its request starts and the clock is checked
-  between chunks, so an abandoned worker ends within one more `deadline` at worst.
+  socket timeout covers (name resolution). The abandoned worker winds down on its own:
+  each network operation's timeout is the time left when its request started and the
+  clock is checked between chunks, so it ends within one more `deadline` at worst (name
+  resolution aside, which only the resolver's own timeout bounds), holding no more than
+  the size cap meanwhile.
 * **A cap on the decoded body.** The body is read raw and decoded here (gzip, deflate or
   identity) with zlib's `max_length`, so no decompression step yields more than 64 KiB
   and the fetch stops as soon as the body, raw or decoded, passes `max_bytes`; a
@@ -35,6 +37,10 @@ Every failure is one `SourceError` naming the URL first asked for.
 An injected `httpx.Client` keeps its own transport, so it decides where requests go:
 deadline, size cap, redirects and status are still enforced, the address policy is not.
 Inject `guarded_client(allowed)` (or a client built on `GuardedTransport`) to keep it.
+
+Known limits: a feed reachable only through a proxy cannot be fetched (proxies are not
+used); an address whose resolver order puts an unreachable address first costs one
+failed connection attempt per address before the next is tried.
 """
 
 from __future__ import annotations
