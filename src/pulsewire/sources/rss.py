@@ -1,4 +1,8 @@
-"""Headlines from RSS 2.0 / Atom feeds, read from a file or fetched over HTTP with httpx."""
+"""Headlines from RSS 2.0 / Atom feeds, read from a file or fetched over HTTP with httpx.
+
+Fetching is `pulsewire.sources.web.fetch_url`: one deadline, a cap on the decoded size
+and no internal addresses unless allowed (see that module).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import calendar as _calendar
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Collection
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -16,8 +21,10 @@ import polars as pl
 from pulsewire.errors import SourceError
 from pulsewire.model import Batch
 from pulsewire.sources.news import with_news_ids
+from pulsewire.sources.web import FETCH_DEADLINE_SECONDS, MAX_FEED_BYTES, fetch_url
 
-FETCH_TIMEOUT_SECONDS: Final = 10.0
+# Kept for importers: a fetch now has one deadline in all, no longer a timeout per read.
+FETCH_TIMEOUT_SECONDS: Final = FETCH_DEADLINE_SECONDS
 _DECLARED_ENTRY: Final = re.compile(rb"<(?:item|entry)[\s>]")
 
 
@@ -89,10 +96,25 @@ def news_from_feed(origin: str, data: bytes) -> Batch:
 
 
 class RssNewsSource:
-    """Read feeds from files or URLs; HTTP goes through an injectable `httpx.Client`."""
+    """Read feeds from files or URLs; HTTP goes through an injectable `httpx.Client`.
 
-    def __init__(self, client: httpx.Client | None = None) -> None:
+    `allowed` lists the ``host:port`` origins on internal addresses the user trusts
+    (see `fetch_url`); it applies to the guarded client used when none is injected
+    (with an injected client, build it with `guarded_client(allowed)` instead).
+    """
+
+    def __init__(
+        self,
+        client: httpx.Client | None = None,
+        *,
+        allowed: Collection[str] = (),
+        deadline: float = FETCH_DEADLINE_SECONDS,
+        max_bytes: int = MAX_FEED_BYTES,
+    ) -> None:
         self._client = client
+        self._allowed = allowed
+        self._deadline = deadline
+        self._max_bytes = max_bytes
 
     def extract(self, location: str) -> bytes:
         """Return the raw feed document (the only I/O of this source)."""
@@ -102,16 +124,13 @@ class RssNewsSource:
                     return handle.read()
             except OSError as e:
                 raise SourceError(location, None, None, None, f"cannot read: {e.strerror}") from e
-        client = self._client or httpx.Client()
-        try:
-            response = client.get(location, timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=True)
-            response.raise_for_status()
-        except httpx.HTTPError as e:
-            raise SourceError(location, None, None, None, f"cannot fetch: {e}") from e
-        finally:
-            if self._client is None:
-                client.close()
-        return response.content
+        return fetch_url(
+            location,
+            self._client,
+            deadline=self._deadline,
+            max_bytes=self._max_bytes,
+            allowed=self._allowed,
+        )
 
     def load(self, location: str) -> Batch:
         """Return the validated headlines of the feed at `location`."""
