@@ -85,8 +85,7 @@ def is_whole(root: Path) -> bool:
 def bundled_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding the bundled data, built once per session; copy it before writing."""
     path = tmp_path_factory.mktemp("bundled") / "pulsewire.duckdb"
-    with Store.open(path) as store:
-        ingest([str(BUNDLE)], store, NOW)
+    ingest([str(BUNDLE)], path, NOW)
     return path
 
 

@@ -193,16 +193,14 @@ def ingest_command(
     with _one_line_errors("the store is as it was before this ingest"):
         locations = paths or [bundled_data()]
         store_path = db or default_db()
-        with (
-            Store.open(store_path) as store,
-            _progress(transient=as_json) as progress,
-        ):
+        # ingest holds the store's write lock only for the final transaction.
+        with _progress(transient=as_json) as progress:
             task = progress.add_task("validating", total=None, file="")
 
             def advance(location: str, total: int) -> None:
                 progress.update(task, total=total, advance=1, file=Path(location).name)
 
-            report = ingest(locations, store, _now(), force=force, on_file=advance)
+            report = ingest(locations, store_path, _now(), force=force, on_file=advance)
             progress.update(task, description="written", file="")
         summary = _ingest_summary(report)
         if as_json:

@@ -11,7 +11,6 @@ import pytest
 from pulsewire.errors import SourceError
 from pulsewire.ingest import ingest
 from pulsewire.sources import load
-from pulsewire.store import Store
 from tests.conftest import NOW, assert_same_content, is_whole, snapshot
 
 Edit = Callable[[list[str]], list[str]]
@@ -113,8 +112,8 @@ def test_bad_price_file_names_file_line_field_and_leaves_store_unchanged(
     bad = _write_defective(real_files, folder, edit)
     before = snapshot(bundled_store)
 
-    with Store.open(bundled_store) as store, pytest.raises(SourceError) as caught:
-        ingest([str(folder)], store, NOW, force=True)
+    with pytest.raises(SourceError) as caught:
+        ingest([str(folder)], bundled_store, NOW, force=True)
 
     error = caught.value
     assert (error.path, error.line, error.field) == (str(bad), line, field)
@@ -184,3 +183,73 @@ def test_row_with_an_extra_field_names_its_line(real_files: Path, tmp_path: Path
     with pytest.raises(SourceError) as caught:
         load(str(path))
     assert str(caught.value) == f"{path}:{ROW + 2}: 8 fields where the header has 7"
+
+
+def _with_row(real_files: Path, folder: Path, name: str, date: str, *, first: bool) -> Path:
+    """The real IWM slice under `name`, with one more bar (a copy of its first or last)."""
+    lines = (real_files / "prices" / "IWM.csv").read_text().splitlines()
+    model = lines[1 if first else -1].split(",")
+    row = ",".join([date, *model[1:]])
+    lines = [lines[0], row, *lines[1:]] if first else [*lines, row]
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_bar_from_1988_is_accepted_the_calendar_has_it(real_files: Path, tmp_path: Path) -> None:
+    path = _with_row(real_files, tmp_path, "IWM.csv", "1988-09-12", first=True)
+    batch = load(str(path), now=NOW)
+    assert batch.rows == 1164
+    assert batch.frame["date"][0].isoformat() == "1988-09-12"
+
+
+def test_bar_before_the_calendar_s_first_day_names_its_line(
+    real_files: Path, tmp_path: Path
+) -> None:
+    path = _with_row(real_files, tmp_path, "IWM.csv", "1677-12-31", first=True)
+    with pytest.raises(SourceError) as caught:
+        load(str(path), now=NOW)
+    assert str(caught.value) == (
+        f"{path}:2: date: 1677-12-31 is before 1678-01-01, the first day calendar XNYS has sessions"
+    )
+
+
+def test_bar_from_the_future_names_its_line(real_files: Path, tmp_path: Path) -> None:
+    # NOW is 2026-11-25 12:00 UTC: a bar of that day is in progress, the next day's is not.
+    today = _with_row(real_files, tmp_path, "IWM.csv", "2026-11-25", first=False)
+    assert load(str(today), now=NOW).rows == 1164
+    path = _with_row(real_files, tmp_path, "IWM.csv", "2027-11-25", first=False)
+    with pytest.raises(SourceError) as caught:
+        load(str(path), now=NOW)
+    assert str(caught.value) == (
+        f"{path}:1165: date: 2027-11-25 is in the future (today is 2026-11-25 UTC)"
+    )
+
+
+def test_future_bar_in_parquet_is_reported_by_row(real_files: Path, tmp_path: Path) -> None:
+    frame = load(str(real_files / "prices" / "IWM.csv")).frame.drop("symbol")
+    path = tmp_path / "IWM.parquet"
+    frame.with_columns(pl.col("date").dt.offset_by("100d")).write_parquet(path)
+    with pytest.raises(SourceError) as caught:
+        load(str(path), now=NOW)
+    # 100 days on, the bar of 2026-08-17 (CSV line 1160) is dated NOW's day; the next is not.
+    assert str(caught.value) == (
+        f"{path}:row 1160: date: 2026-11-26 is in the future (today is 2026-11-25 UTC)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "symbol"),
+    [
+        ("iwm.csv", "IWM"),
+        ("btc-usd.csv", "BTC-USD"),
+        ("7203.t.csv", "7203.T"),
+        ("^vix.csv", "^VIX"),
+    ],
+)
+def test_ticker_from_a_file_name_is_upper_cased(
+    name: str, symbol: str, real_files: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / name
+    path.write_bytes((real_files / "prices" / "IWM.csv").read_bytes())
+    assert load(str(path), now=NOW).frame["symbol"].unique().to_list() == [symbol]

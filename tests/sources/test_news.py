@@ -13,7 +13,6 @@ from pulsewire.errors import SourceError
 from pulsewire.ingest import ingest
 from pulsewire.model import NewsItem
 from pulsewire.sources import RssNewsSource, load
-from pulsewire.store import Store
 from tests.conftest import BUNDLE, NOW, assert_same_content, is_whole, snapshot
 
 LINE = 1234  # 1-based line of the archive that gets the defect
@@ -72,8 +71,8 @@ def test_bad_jsonl_line_names_file_line_field_and_leaves_store_unchanged(
     }[defect]
     path = _archive_with(real_files, tmp_path, bad_line)
     before = snapshot(bundled_store)
-    with Store.open(bundled_store) as store, pytest.raises(SourceError) as caught:
-        ingest([str(path)], store, NOW)
+    with pytest.raises(SourceError) as caught:
+        ingest([str(path)], bundled_store, NOW)
     assert (caught.value.path, caught.value.line, caught.value.field) == (str(path), LINE, field)
     assert reason in str(caught.value)
     assert_same_content(before, snapshot(bundled_store))

@@ -44,8 +44,7 @@ def test_second_writer_gets_store_is_busy(bundled_store: Path, real_files: Path)
     finally:
         holder.communicate("")
     before = snapshot(bundled_store)
-    with Store.open(bundled_store) as store:
-        ingest([str(real_files / "prices" / "SPY.csv")], store, NOW)
+    ingest([str(real_files / "prices" / "SPY.csv")], bundled_store, NOW)
     after = snapshot(bundled_store)
     del before["ingest_log"], after["ingest_log"]
     assert_same_content(before, after)
@@ -74,10 +73,9 @@ def test_newer_file_replaces_bars_with_the_same_dates(
     last[2] = str(max(float(last[2]), float(last[4])))
     path = tmp_path / "IWM.csv"
     path.write_text(header + "\n" + ",".join(last) + "\n")
-    with Store.open(bundled_store) as store:
-        before = store.counts()
-        ingest([str(path)], store, NOW)
-        assert store.counts().bars == before.bars
+    report = ingest([str(path)], bundled_store, NOW)
+    assert report.after.bars == report.before.bars
+    with Store.open(bundled_store, read_only=True) as store:
         assert store.last_bars("IWM", 1)["close"][0] == float(last[4])
 
 

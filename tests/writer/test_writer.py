@@ -133,8 +133,7 @@ def test_a_store_of_iwm_alone_writes_its_article_and_says_what_it_cannot_compare
     desk: Desk, tmp_path: Path
 ) -> None:
     path = tmp_path / "own.duckdb"
-    with Store.open(path) as store:
-        ingest([str(Path(bundled_data()) / "prices" / "IWM.parquet")], store, NOW)
+    ingest([str(Path(bundled_data()) / "prices" / "IWM.parquet")], path, NOW)
     day = dt.date(2026, 2, 2)
     (sheet,) = Desk(path).sheets(day)
     article = write_edition([sheet], evening(day)).articles[0]

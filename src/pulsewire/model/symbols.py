@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -41,6 +43,31 @@ def calendar_for(symbol: str) -> str:
     symbol (US-listed ETFs and the VIX index) follows the NYSE calendar.
     """
     return ALWAYS_OPEN if symbol.upper().endswith(_CRYPTO_QUOTES) else XNYS
+
+
+TIMESTAMP_RANGE: Final = (dt.date(1678, 1, 1), dt.date(2261, 12, 31))
+"""Whole years inside pandas' nanosecond timestamps (1677-09-21 to 2262-04-11), on which
+exchange calendars are built: no calendar answers outside them."""
+
+
+@functools.cache
+def calendar_range(calendar: str) -> tuple[dt.date, dt.date]:
+    """Return the first and last date `calendar` has sessions for: what a bar may be dated.
+
+    That is `TIMESTAMP_RANGE`, narrowed by an exchange calendar's own bounds where
+    exchange_calendars sets them (``XTKS`` starts in 1997; ``XNYS`` has no bound).
+    """
+    first, last = TIMESTAMP_RANGE
+    if calendar == ALWAYS_OPEN:
+        return first, last
+    import exchange_calendars as xcals  # heavy (pandas): imported when a calendar is asked
+
+    kind = type(xcals.get_calendar(calendar))
+    low, high = kind.bound_min(), kind.bound_max()
+    return (
+        first if low is None else max(first, low.date()),
+        last if high is None else min(last, high.date()),
+    )
 
 
 SESSIONS_PER_YEAR: Final[Mapping[str, int]] = MappingProxyType({XNYS: 252, ALWAYS_OPEN: 365})

@@ -1,10 +1,13 @@
 """Daily bars from a CSV or Parquet file per symbol (``date,open,high,low,close,adj_close,volume``).
 
-The symbol is the file's name (``BTC-USD.csv``). Volume may be empty (an index has none).
+The symbol is the file's name, upper-cased (``BTC-USD.csv``, ``aapl.csv`` holds AAPL).
+Volume may be empty (an index has none). A bar is dated within its calendar's range
+(`calendar_range`) and no later than the present.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Final
 
 import numpy as np
@@ -16,26 +19,33 @@ from pulsewire.model import (
     PRICE_FIELDS,
     Batch,
     Problem,
+    calendar_for,
     check_symbol,
     first_bar_problem,
 )
+from pulsewire.model.symbols import calendar_range
 from pulsewire.sources.tables import RawTable, parse_columns, require_columns
 
 BAR_COLUMNS: Final = ("date", *PRICE_FIELDS, "volume")
 
 
-def bars_from_table(table: RawTable, symbol: str) -> Batch:
-    """Return the validated bars of one symbol's file.
+def bars_from_table(table: RawTable, symbol: str, now: dt.datetime) -> Batch:
+    """Return the validated bars of one symbol's file (`symbol` is upper-cased), read at `now`.
 
     Raises
     ------
     SourceError
         At the earliest bad row: unparseable date or number, missing value, NaN,
-        infinite, zero or negative price, high/low outside open/close, or a date that
-        is not after the one before it (duplicate or descending).
+        infinite, zero or negative price, high/low outside open/close, a date that
+        is not after the one before it (duplicate or descending), outside the symbol's
+        calendar (`calendar_range`) or after `now`'s UTC day (a bar from the future).
+    ValueError
+        If `now` is naive.
     """
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
     try:
-        check_symbol(symbol)
+        symbol = check_symbol(symbol).upper()
     except DataError as e:
         raise SourceError(table.origin, None, "symbol", symbol, e.reason) from e
     require_columns(table, BAR_COLUMNS)
@@ -51,6 +61,7 @@ def bars_from_table(table: RawTable, symbol: str) -> Batch:
         date, before = columns["date"][at], columns["date"][at - 1]
         kind = "duplicate" if date == before else "descending"
         problems.append(Problem(at, "date", date, f"{date} is not after {before} ({kind} date)"))
+    problems.append(_date_problem(columns["date"], symbol, now))
     volume = columns["volume"].to_numpy()  # null (no volume) becomes NaN here
     nan_volume = np.flatnonzero(columns["volume"].is_nan().fill_null(False).to_numpy())
     if nan_volume.size:
@@ -69,3 +80,28 @@ def bars_from_table(table: RawTable, symbol: str) -> Batch:
     table.raise_first(problems)
     frame = columns.select(pl.lit(symbol, pl.String()).alias("symbol"), *BAR_COLUMNS)
     return Batch("bars", table.origin, table.sha256, frame)
+
+
+def _date_problem(dates: pl.Series, symbol: str, now: dt.datetime) -> Problem | None:
+    """The first bar dated outside `symbol`'s calendar, or after `now`'s UTC day."""
+    days = dates.to_physical().to_numpy()  # days since 1970-01-01
+    calendar = calendar_for(symbol)
+    first, last = calendar_range(calendar)
+    today = now.astimezone(dt.UTC).date()
+    epoch = dt.date(1970, 1, 1)
+    early = np.flatnonzero(days < (first - epoch).days)
+    late = np.flatnonzero(days > (min(last, today) - epoch).days)
+    found: list[Problem] = []
+    if early.size:
+        at = int(early[0])
+        reason = f"{dates[at]} is before {first}, the first day calendar {calendar} has sessions"
+        found.append(Problem(at, "date", dates[at], reason))
+    if late.size:
+        at = int(late[0])
+        reason = (
+            f"{dates[at]} is in the future (today is {today} UTC)"
+            if dates[at] > today
+            else f"{dates[at]} is after {last}, the last day calendar {calendar} has sessions"
+        )
+        found.append(Problem(at, "date", dates[at], reason))
+    return min(found, key=lambda p: p.row, default=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -98,8 +99,11 @@ def fetch(location: str, client: httpx.Client | None = None) -> bytes:
         raise SourceError(location, None, None, None, f"cannot read: {e.strerror}") from e
 
 
-def parse(location: str, data: bytes) -> Batch:
+def parse(location: str, data: bytes, now: dt.datetime | None = None) -> Batch:
     """Validate the bytes read from `location` into a `Batch`, choosing the source by type.
+
+    `now` (default: the clock) is the present the bars are read at: a bar dated after
+    its UTC day is refused.
 
     Raises
     ------
@@ -108,17 +112,20 @@ def parse(location: str, data: bytes) -> Batch:
     """
     if is_url(location) or location.lower().endswith(FEED_SUFFIXES):
         return news_from_feed(location, data)
+    present = dt.datetime.now(dt.UTC) if now is None else now
     path = Path(location)
     numeric = (*PRICE_FIELDS, "volume")
     table = read_table(location, data, TABLE_FORMATS[path.suffix.lower()], numeric)
     transforms: dict[BatchKind, Callable[[RawTable], Batch]] = {
-        "bars": lambda t: bars_from_table(t, path.stem),
+        "bars": lambda t: bars_from_table(t, path.stem, present),
         "news": news_from_table,
         "calendar": calendar_from_table,
     }
     return transforms[kind_of(table)](table)
 
 
-def load(location: str, client: httpx.Client | None = None) -> Batch:
-    """Read and validate one file or feed into a `Batch`."""
-    return parse(location, fetch(location, client))
+def load(
+    location: str, client: httpx.Client | None = None, now: dt.datetime | None = None
+) -> Batch:
+    """Read and validate one file or feed into a `Batch`, as `parse` does at `now`."""
+    return parse(location, fetch(location, client), now)

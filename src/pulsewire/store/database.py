@@ -104,10 +104,13 @@ class Store:
     ) -> None:
         self.close()
 
-    def known_digests(self) -> set[str]:
-        """Return the sha256 of every file already ingested."""
-        rows = self._con.execute("SELECT DISTINCT sha256 FROM ingest_log").fetchall()
-        return {row[0] for row in rows}
+    def known_files(self) -> set[tuple[str, str]]:
+        """Return the (origin, sha256) of every file already ingested.
+
+        The origin is the path or URL the file was read from, as logged.
+        """
+        rows = self._con.execute("SELECT DISTINCT file, sha256 FROM ingest_log").fetchall()
+        return {(row[0], row[1]) for row in rows}
 
     def write(self, batches: Sequence[Batch], ts_ingest: dt.datetime) -> None:
         """Write validated batches in one transaction, replacing records with the same key.
