@@ -122,8 +122,7 @@ def measure(progress: Progress, label: str, run: Callable[[], object]) -> Timing
 
 
 def pulsewire_ingest(locations: Sequence[str], path: Path) -> IngestReport:
-    with Store.open(path) as store:
-        return ingest(locations, store, dt.datetime.now(dt.UTC))
+    return ingest(locations, path, dt.datetime.now(dt.UTC))
 
 
 def pulsewire_reingest(locations: Sequence[str], path: Path) -> None:

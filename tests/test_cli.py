@@ -163,3 +163,27 @@ def test_nothing_to_write_is_one_line_with_a_hint(tmp_path: Path, real_files: Pa
     assert unknown.returncode == 1
     assert "error: symbol: NOPE: not in the store" in unknown.stderr
     assert "hint: run `pulsewire status`" in unknown.stderr
+
+
+def test_ingest_fetches_a_loopback_feed_only_when_allowed(tmp_path: Path) -> None:
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from pulsewire.sources import bundled_data
+
+    folder = Path(bundled_data()) / "news" / "feeds"
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        origin = f"127.0.0.1:{server.server_port}"
+        url = f"http://{origin}/llm.xml"
+        db = tmp_path / "store.duckdb"
+        refused = run("ingest", url, db=db)
+        assert refused.returncode == 1
+        assert f"error: {url}: " in refused.stderr and "loopback" in refused.stderr
+        assert not db.exists()
+        allowed = run("ingest", url, "--allow-feed", origin, "--json", db=db)
+        server.shutdown()
+    assert allowed.returncode == 0, allowed.stderr
+    assert json.loads(allowed.stdout)["added"]["news"] == 280

@@ -52,6 +52,7 @@ from pulsewire.scores.scorecard import (
 )
 from pulsewire.scores.threat import HORIZON
 from pulsewire.sources import bundled_data
+from pulsewire.sources.web import guarded_client
 from pulsewire.store import Store
 from pulsewire.writer.edition import (
     write_edition,
@@ -187,11 +188,28 @@ def ingest_command(
     force: Annotated[
         bool, typer.Option("--force", help="Re-apply files already ingested.")
     ] = False,
+    allow_feed: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-feed",
+            metavar="HOST:PORT",
+            help=(
+                "Trust this feed server although it resolves to a private, loopback or "
+                "link-local address (repeatable). Every other internal address, and any "
+                "redirect to one, is refused."
+            ),
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Validate price, news and calendar files and write them to the store in one transaction."""
+    """Validate price, news and calendar files and write them to the store in one transaction.
+
+    Feeds are fetched first, each within 20 s and 10 MiB once decoded, and the store is
+    locked only for the final write.
+    """
     with _one_line_errors("the store is as it was before this ingest"):
         locations = paths or [bundled_data()]
+        client = guarded_client(allow_feed) if allow_feed else None
         store_path = db or default_db()
         # ingest holds the store's write lock only for the final transaction.
         with _progress(transient=as_json) as progress:
@@ -200,7 +218,9 @@ def ingest_command(
             def advance(location: str, total: int) -> None:
                 progress.update(task, total=total, advance=1, file=Path(location).name)
 
-            report = ingest(locations, store_path, _now(), force=force, on_file=advance)
+            report = ingest(
+                locations, store_path, _now(), force=force, client=client, on_file=advance
+            )
             progress.update(task, description="written", file="")
         summary = _ingest_summary(report)
         if as_json:
