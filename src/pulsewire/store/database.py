@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -56,6 +56,12 @@ def _open_error(path: Path, error: duckdb.Error) -> StoreError:
             hint="wait for it to finish, or pass --db to use another store",
         )
     return StoreError(f"cannot open store {path}: {message.splitlines()[0]}")
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction, if a failed commit has not already ended it."""
+    with suppress(duckdb.TransactionException):
+        con.rollback()
 
 
 class Store:
@@ -148,10 +154,13 @@ class Store:
             yield
             con.commit()
         except duckdb.Error as e:
-            con.rollback()
-            raise StoreError(f"write to {self.path} failed: {str(e).splitlines()[0]}") from e
+            _rollback(con)
+            raise StoreError(
+                f"write to {self.path} failed: {str(e).splitlines()[0]}",
+                hint="the store is as it was; check the disk has room and the file is writable",
+            ) from e
         except BaseException:
-            con.rollback()
+            _rollback(con)
             raise
         finally:
             for name in registered:
