@@ -99,6 +99,13 @@ def evening(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59), tzinfo=dt.UTC)
 
 
+def _dated_only_on(day: dt.date) -> pl.Expr:
+    """Items stamped with `day` and no time (exactly midnight UTC): published some time
+    that day, so not known to be out at any given minute of it."""
+    stamp = pl.col("ts_event")
+    return (stamp.dt.date() == day) & (stamp.dt.time() == dt.time(0, 0))
+
+
 def closed_by(symbol: str, day: dt.date, until: dt.datetime | None) -> dt.date:
     """Return the last day whose bar of `symbol` an edition of `day` may read.
 
@@ -156,7 +163,10 @@ class _Edition:
         until: dt.datetime | None,
     ) -> _Edition:
         now = evening(as_of) if until is None else until
-        headlines = select_edition_news(news_window(news, now), symbols, now)
+        window = news_window(news, now)
+        if until is not None:
+            window = window.filter(~_dated_only_on(until.date()))
+        headlines = select_edition_news(window, symbols, now)
         return cls(universe, board, as_of, events, headlines, until)
 
     def sheets(self, symbols: Sequence[str]) -> Iterator[FactSheet | LeftOut]:
@@ -246,7 +256,8 @@ def build_sheets(
     """Return the FactSheet of each symbol at the close of `as_of`, news up to that evening.
 
     With `until` (a moment of `as_of`), each symbol reads its last bar whose session had
-    closed by then and the news published up to then: nothing from later in the day.
+    closed by then and the news published up to then: nothing from later in the day,
+    and no item stamped with that day's date only.
     A symbol that is not stored, has no bar by `as_of` or too few for its scores is left
     out, with why; `on_sheet` is called with each symbol once it is done either way.
     """

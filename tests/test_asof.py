@@ -1,0 +1,60 @@
+"""--asof as a reader means it: a date reads its closes and news to its evening, a minute
+reads only what was known at that minute, and an as-of the desk cannot answer is one line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.test_cli import run
+
+
+def brief(db: Path, asof: str) -> dict[str, object]:
+    shown = run("brief", "IWM", "--asof", asof, "--format", "json", db=db)
+    assert shown.returncode == 0, shown.stderr
+    article: dict[str, object] = json.loads(shown.stdout)
+    return article
+
+
+def test_a_minute_reads_only_the_bars_closed_and_the_news_out_by_then(
+    bundled_store_file: Path,
+) -> None:
+    evening = brief(bundled_store_file, "2026-02-02")
+    assert "$262.18" in " ".join(evening["body"])  # type: ignore[arg-type]
+    noon = dt.datetime(2026, 2, 2, 12, 0, tzinfo=dt.UTC)
+    article = brief(bundled_store_file, "2026-02-02T12:00")
+    body = " ".join(article["body"])  # type: ignore[arg-type]
+    # Monday at noon UTC the NYSE has not opened: Friday's close is the last one known.
+    assert "$259.65" in body and "$262.18" not in body
+    published = [
+        dt.datetime.fromisoformat(s["published"])  # type: ignore[index]
+        for s in article["sources"]  # type: ignore[attr-defined]
+    ]
+    assert published and all(p < noon for p in published)
+    # An item stamped with Feb 2 and no time may be from after noon: it waits for the evening.
+    assert all(p.date() < noon.date() for p in published if p.time() == dt.time(0))
+
+
+@pytest.mark.parametrize(
+    ("asof", "error"),
+    [
+        ("9999-12-31", "--asof: 9999-12-31 is in the future (now is "),
+        ("2099-01-01T10:00", "--asof: 2099-01-01T10:00 is in the future (now is "),
+        ("0001-01-01", "--asof: 0001-01-01 is before 1900-01-01"),
+        ("2026-13-01", "--asof: '2026-13-01' is not a date or a time"),
+        ("2026-02-02T25:00", "--asof: '2026-02-02T25:00' is not a date or a time"),
+        ("1950-06-01", "--asof: 1950-06-01 is before the first stored bar (1990-01-02)"),
+    ],
+)
+def test_an_asof_the_desk_cannot_answer_is_one_line(
+    bundled_store_file: Path, asof: str, error: str
+) -> None:
+    for command in ("brief", "analyze"):
+        shown = run(command, "IWM", "--asof", asof, db=bundled_store_file)
+        assert shown.returncode == 1, shown.stderr
+        (line,) = [x for x in shown.stderr.splitlines() if x.startswith("error:")]
+        assert line.startswith(f"error: {error}"), line
+        assert "unexpected" not in shown.stderr
