@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := .demo/pulsewire.duckdb
 SHARED ?= ../shared/data
 
-.PHONY: demo test bench lint bundle calibration scorecard golden clean
+.PHONY: demo test bench lint bundle calibration scorecard golden sweep clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ scorecard: $(VENV)/.run
 	rm -rf .demo
 	$(BIN)/pulsewire ingest --db $(DEMO_DB)
 	$(BIN)/pulsewire scorecard --replay --db $(DEMO_DB)
+
+# An edition for every date of the bundled news era, through `pulsewire write`'s path:
+# every date must write; partial editions are named in SWEEP.md (about 8 minutes).
+sweep: $(VENV)/.run
+	$(BIN)/python scripts/sweep.py --out SWEEP.md
 
 bundle: $(VENV)/.run
 	$(BIN)/python scripts/bundle.py --shared $(SHARED) --out src/pulsewire/data

@@ -7,12 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pulsewire.analysis.snapshot import UniverseAnalysis
-from pulsewire.facts.edition import build_sheets, evening
+from pulsewire.desk import AsOf, Desk
+from pulsewire.facts.edition import evening
 from pulsewire.facts.sheet import FactSheet
-from pulsewire.model import Panel
-from pulsewire.scores.board import ScoreBoard
-from pulsewire.store import Store
 from pulsewire.writer.edition import Edition, write_edition
 
 # Ten closes across the bundled history where all 28 series have scores.
@@ -33,32 +30,17 @@ DATES = tuple(
 )
 
 
-class Desk:
-    """The bundled store read once: what every edition of these tests is written from."""
-
-    def __init__(self, path: Path) -> None:
-        with Store.open(path, read_only=True) as store:
-            self.panel = Panel.from_bars(store.bars())
-            self.events = store.events()
-            self.news = store.table("news")
-            event_dates = store.event_dates()
-        self.universe = UniverseAnalysis.compute(self.panel)
-        self.board = ScoreBoard.compute(self.universe, event_dates)
-
-    def sheets(self, day: dt.date, symbols: tuple[str, ...] | None = None) -> list[FactSheet]:
-        chosen = symbols or self.panel.symbols
-        sheets = build_sheets(self.universe, self.board, day, chosen, self.events, self.news)
-        return list(sheets.written)
-
-    def edition(self, day: dt.date) -> Edition:
-        return write_edition(self.sheets(day), evening(day))
+def sheets_at(desk: Desk, day: dt.date, symbols: tuple[str, ...] | None = None) -> list[FactSheet]:
+    """The sheets an edition of `day` is written from (every symbol by default)."""
+    return list(desk.sheets(AsOf(day, None), symbols).written)
 
 
 @pytest.fixture(scope="package")
 def desk(bundled_store_file: Path) -> Desk:
-    return Desk(bundled_store_file)
+    """The bundled store read once: what every edition of these tests is written from."""
+    return Desk.open(bundled_store_file)
 
 
 @pytest.fixture(scope="package")
 def editions(desk: Desk) -> dict[dt.date, Edition]:
-    return {day: desk.edition(day) for day in DATES}
+    return {day: write_edition(sheets_at(desk, day), evening(day)) for day in DATES}

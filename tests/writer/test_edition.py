@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
+from pulsewire.desk import Desk
 from pulsewire.facts.edition import LeftOut, Omission, build_sheets, evening
 from pulsewire.writer.audit import audit
 from pulsewire.writer.edition import write_edition
-from tests.writer.conftest import Desk
 
 NO_BAR, YOUNG = Omission.NO_BAR_YET, Omission.TOO_LITTLE_HISTORY
 STARTS = {

@@ -11,6 +11,7 @@ import polars as pl
 from pulsewire.analysis.context import RELATED, BenchmarkBar
 from pulsewire.analysis.snapshot import UniverseAnalysis
 from pulsewire.article.model import Article
+from pulsewire.desk import Desk
 from pulsewire.facts.edition import build_sheets, evening
 from pulsewire.facts.format import show
 from pulsewire.facts.sheet import FactSheet
@@ -22,7 +23,7 @@ from pulsewire.store import Store
 from pulsewire.writer.audit import audit
 from pulsewire.writer.edition import Edition, write_edition
 from tests.conftest import NOW
-from tests.writer.conftest import Desk
+from tests.writer.conftest import sheets_at
 
 
 def _sentences(article: Article) -> list[str]:
@@ -83,7 +84,7 @@ def test_nine_in_ten_sentences_of_an_edition_are_its_own(
 
 def test_writing_again_gives_the_same_edition(desk: Desk, editions: dict[dt.date, Edition]) -> None:
     day = dt.date(2026, 2, 2)
-    again = write_edition(desk.sheets(day), evening(day))
+    again = write_edition(sheets_at(desk, day), evening(day))
     assert again.articles == editions[day].articles
 
 
@@ -143,7 +144,7 @@ def test_a_store_of_iwm_alone_writes_its_article_and_says_what_it_cannot_compare
     said = [s for s in _sentences(article) if "S&P 500" in s]
     assert len(said) == 1 and "no relative strength" in said[0] and "related market" in said[0]
     # With the whole bundle the same close is measured against SPY and its peers.
-    (bundled,) = desk.sheets(day, ("IWM",))
+    (bundled,) = sheets_at(desk, day, ("IWM",))
     assert bundled.benchmark is BenchmarkBar.CURRENT and len(bundled.related) == 3
     theirs = write_edition([bundled], evening(day)).articles[0]
     assert not any("no relative strength" in s for s in _sentences(theirs))
