@@ -34,7 +34,7 @@ from pulsewire.analysis.snapshot import SymbolAnalysis
 from pulsewire.article.render import article_json, to_html, to_markdown, to_terminal
 from pulsewire.desk import AsOf, Desk, Written, nothing_to_write, parse_asof
 from pulsewire.errors import DataError, PulsewireError
-from pulsewire.facts.edition import LeftOut, Omission, Sheets, closed_by
+from pulsewire.facts.edition import Sheets, closed_by
 from pulsewire.facts.sheet import FactSheet
 from pulsewire.ingest import IngestReport, ingest
 from pulsewire.model import Outlier, check_symbol
@@ -350,8 +350,10 @@ def analyze_command(
         universe, board = desk.universe, desk.board
         when = desk.asof(asof, _now())
         symbol = _symbol(symbol)
-        if symbol not in universe.panel:
-            raise nothing_to_write(when.day, [LeftOut(symbol, Omission.NOT_STORED, None, 0)])
+        # What an edition would leave out (not stored, no bar, warming up), analyze cannot show.
+        left_out = desk.sheets(when, [symbol]).left_out
+        if left_out:
+            raise nothing_to_write(when.day, left_out)
         # Judge freshness when asked (the day's evening by default), as a desk then would.
         analysis = universe.snapshot(symbol, closed_by(symbol, when.day, when.moment), when.clock)
         scores = board.at(symbol, analysis.as_of)
