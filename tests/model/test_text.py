@@ -103,6 +103,7 @@ def test_clean_series_is_clean_text_of_each_value(texts: list[str | None]) -> No
     texts = [None if t is None else t.encode("utf-8", "replace").decode() for t in texts]
     series = pl.Series("title", texts, dtype=pl.String())
     cleaned = clean_series(series)
+    assert series.to_list() == texts  # pure: the input is not cleaned in place
     assert cleaned.name == "title"
     assert cleaned.to_list() == [None if t is None else clean_text(t) for t in texts]
 
