@@ -35,6 +35,7 @@ from pulsewire.article.render import article_json, to_html, to_markdown, to_term
 from pulsewire.desk import AsOf, Desk, Written, nothing_to_write, parse_asof
 from pulsewire.errors import DataError, PulsewireError
 from pulsewire.facts.edition import Sheets, closed_by
+from pulsewire.facts.format import show_price
 from pulsewire.facts.sheet import FactSheet
 from pulsewire.ingest import IngestReport, ingest
 from pulsewire.model import Outlier, check_symbol
@@ -327,8 +328,8 @@ def _levels_table(analysis: SymbolAnalysis, around: int = 3) -> Table:
         table.add_column(header, justify="left" if header in ("Kind", "Last touch") else "right")
     for level in reversed(below + above):
         table.add_row(
-            f"{level.price:,.2f}",
-            f"{level.low:,.2f}-{level.high:,.2f}",
+            show_price(level.price, analysis.close),
+            f"{show_price(level.low, analysis.close)}-{show_price(level.high, analysis.close)}",
             str(level.kind),
             str(level.touches),
             level.last_touch.isoformat(),
@@ -364,7 +365,7 @@ def analyze_command(
         out.print(
             Text.assemble(
                 (f"{analysis.symbol} ", "bold"),
-                f"close {analysis.close:,.2f} on {analysis.as_of} · regime ",
+                f"close {show_price(analysis.close)} on {analysis.as_of} · regime ",
                 (str(analysis.regime or "warming up"), "bold"),
                 f" · RSI {figures['rsi_14']:.1f} · ADX {figures['adx_14']:.1f} · "
                 f"20d vol {figures['realized_volatility_20']:.1%} "
@@ -384,7 +385,9 @@ def analyze_command(
             box = analysis.levels.range
             out.print(
                 Text(
-                    f"range {box.low:,.2f}-{box.high:,.2f} since {box.start} ({box.bars} bars, "
+                    f"range {show_price(box.low, analysis.close)}-"
+                    f"{show_price(box.high, analysis.close)} since {box.start} "
+                    f"({box.bars} bars, "
                     f"{box.support_touches}/{box.resistance_touches} touches)"
                 )
             )

@@ -401,6 +401,10 @@ def test_markdown_with_hostile_text_makes_no_html_or_link(hostile: Article) -> N
         "https:javascript:alert(1)",
         "//evil.example/x",
         "http://[::1",
+        "\x01javascript:alert(1)",
+        "java\x00script:alert(1)",
+        "\u202ejavascript:alert(1)",
+        "\x1b]8;;https://x.example\x07javascript:alert(1)",
     ],
 )
 def test_source_url_that_is_not_absolute_http_is_not_linked(iwm: Article, url: str) -> None:
@@ -472,11 +476,11 @@ def test_terminal_shows_hostile_text_literally(hostile: Article) -> None:
     assert "Shares &amp; bonds &lt;b&gt;fell&lt;/b&gt;" in text
 
 
-def test_terminal_drops_control_characters(iwm: Article) -> None:
+def test_terminal_drops_control_characters_and_whole_escape_sequences(iwm: Article) -> None:
     article = iwm.model_copy(update={"title": "Small caps \x1b[2Jhold\x07"})
     text = _terminal_text(article)
     assert "\x1b" not in text and "\x07" not in text
-    assert "Small caps [2Jhold" in text
+    assert "Small caps hold" in text and "[2J" not in text
 
 
 def test_json_round_trips(iwm: Article) -> None:
@@ -524,3 +528,38 @@ def test_a_score_badge_refuses_a_value_that_is_not_a_number(hostile: Article) ->
     badge = hostile.scores[0].model_dump()
     with pytest.raises(ValidationError, match="value"):
         ScoreBadge.model_validate({**badge, "value": float("nan")})
+
+
+ESCAPES = "\x1b]8;;http://evil\x07\x1b[31m\x00\u202e\x1b]0;pwned\x1b\\\u2066\x9b2J\x1b]8;;\x07"
+
+
+def test_escape_codes_in_any_string_reach_no_format(iwm: Article) -> None:
+    source = iwm.sources[0].model_copy(
+        update={
+            "title": f"Fed {ESCAPES}holds",
+            "snippet": f"Rates {ESCAPES}steady",
+            "domain": f"reuters.com{ESCAPES}",
+            "url": f"https://www.reuters.com/markets/{ESCAPES}",
+        }
+    )
+    article = iwm.model_copy(
+        update={
+            "title": f"Small caps {ESCAPES}hold",
+            "body": (f"IWM {ESCAPES}closed.",),
+            "tags": (f"range{ESCAPES}",),
+            "sources": (source,),
+        }
+    )
+    console = Console(file=io.StringIO(), force_terminal=True, width=100)
+    console.print(to_terminal(article))
+    terminal = console.file.getvalue()  # type: ignore[attr-defined]
+    for text in (to_html(article), to_markdown(article), terminal):
+        for mark in ("]8;;http://evil", "]0;", "pwned", "\x00", "\x07", "\u202e", "\u2066", "\x9b"):
+            assert mark not in text, mark
+        assert "Fed holds" in text and "Small caps hold" in text
+    for text in (to_html(article), to_markdown(article)):
+        assert "\x1b" not in text
+    page = _page(to_html(article))
+    assert [attrs["href"] for tag, attrs in page.tags if tag == "a"] == [
+        "https://www.reuters.com/markets/"
+    ]

@@ -251,6 +251,38 @@ def test_hostile_text_is_returned_literally_and_snippet_loses_its_tags() -> None
     assert source.matched == ("fed",)
 
 
+def test_escape_codes_stored_before_ingest_cleaned_them_are_not_cited(
+    news: pl.DataFrame,
+) -> None:
+    sources = select_news(news_window(news, EVENING), "IWM", EVENING)
+    payload = "\x1b]8;;http://evil\x07\x1b[31m\x00\u202e\x1b]0;title\x1b\\\u2069\x1b[0m"
+    # A store filled before the change holds the text as received: plant the payload in
+    # the very rows cited, in the middle of each field.
+    cited = pl.col("news_id").is_in([s.url for s in sources]) | pl.col("title").is_in(
+        [s.title for s in sources]
+    )
+    planted = news.with_columns(
+        pl.when(cited)
+        .then(
+            pl.concat_str(
+                pl.col(name).str.slice(0, 12), pl.lit(payload), pl.col(name).str.slice(12)
+            )
+        )
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in ("title", "summary", "url")
+    )
+    assert planted.filter(pl.col("title").str.contains("\x1b]8;;", literal=True)).height >= len(
+        sources
+    )
+
+    again = select_news(news_window(planted, EVENING), "IWM", EVENING)
+
+    assert [(s.title, s.url, s.domain, s.snippet) for s in again] == [
+        (s.title, s.url, s.domain, s.snippet) for s in sources
+    ]
+
+
 def test_long_summary_is_cut_at_a_word_with_an_ellipsis(news: pl.DataFrame) -> None:
     summary = news.filter(pl.col("summary").str.len_chars() > 250)["summary"][0]
     frame = items({"title": "Gold rallies", "summary": summary})

@@ -12,6 +12,7 @@ import pytest
 from pulsewire.errors import SourceError
 from pulsewire.ingest import ingest
 from pulsewire.model import NewsItem
+from pulsewire.model.text import clean_text
 from pulsewire.sources import RssNewsSource, load
 from tests.conftest import BUNDLE, NOW, assert_same_content, is_whole, snapshot
 
@@ -78,13 +79,17 @@ def test_bad_jsonl_line_names_file_line_field_and_leaves_store_unchanged(
     assert_same_content(before, snapshot(bundled_store))
 
 
-def test_real_archive_reads_whole_with_text_as_received(shared: Path) -> None:
+def test_real_archive_reads_whole_with_text_as_received_but_cleaned(shared: Path) -> None:
     path = shared / "news" / "headlines.jsonl"
     batch = load(str(path))
     raw = [json.loads(line) for line in path.read_text().splitlines()]
     assert batch.rows == len(raw) == (26_045 if is_whole(shared) else 2000)
-    assert batch.frame["title"].to_list() == [r["title"] for r in raw]
-    assert batch.frame["url"].to_list() == [r["url"] for r in raw]
+    assert batch.frame["title"].to_list() == [clean_text(r["title"]) for r in raw]
+    assert batch.frame["url"].to_list() == [r["url"] for r in raw]  # every url is clean
+    # Only the few real titles with zero-width spaces (or a word joiner) in them change.
+    changed = [r["title"] for r in raw if clean_text(r["title"]) != r["title"]]
+    assert all(set(title) & {"\u200b", "\u2060"} for title in changed)
+    assert len(changed) == (11 if is_whole(shared) else 0)
     assert batch.frame["news_id"].n_unique() == batch.rows
 
 
@@ -167,3 +172,54 @@ def test_hostile_feed_text_is_stored_exactly_as_received(tmp_path: Path) -> None
     assert row["title"] == "<script>alert(1)</script> Fed &amp; rates"
     assert row["url"] == "javascript:alert(1)"
     assert row["summary"] == "<img src=x onerror=alert(1)>"
+
+
+HOSTILE = "\x1b]8;;http://evil\x07\x1b[31m\u202e\x00"  # OSC 8 link, CSI colour, RLO, NUL
+
+
+def _hostile(text: str) -> str:
+    """`text` with escape codes, a NUL and bidi overrides planted around and inside it."""
+    head, _, tail = text.partition(" ")
+    return f"{HOSTILE}{head}\x1b]0;title\x1b\\ \u2066{tail}\u2069\x1b[0m\t\n"
+
+
+def test_escape_codes_in_a_real_record_are_cleaned_and_keep_its_key(
+    real_files: Path, tmp_path: Path
+) -> None:
+    line = (real_files / "news" / "headlines.jsonl").read_text().splitlines()[LINE - 1]
+    record = json.loads(line)
+    hostile = {name: _hostile(record[name]) for name in ("title", "summary", "source", "url")}
+    path = _archive_with(real_files, tmp_path, _record(real_files, **hostile))
+    frame = load(str(path)).frame
+    clean = load(str(real_files / "news" / "headlines.jsonl")).frame
+    row = frame.row(LINE - 1, named=True)
+    assert row == clean.row(LINE - 1, named=True)  # the same text and the same news_id
+    for name in ("title", "summary", "source", "url"):
+        assert row[name] == record[name]
+        assert not {"\x1b", "\x00", "\u202e", "\u2066"} & set(row[name])
+
+
+def test_a_title_of_control_characters_only_names_its_line(
+    real_files: Path, tmp_path: Path
+) -> None:
+    path = _archive_with(real_files, tmp_path, _record(real_files, title="\x1b[31m\x00\u202e"))
+    with pytest.raises(SourceError) as caught:
+        load(str(path))
+    assert (caught.value.line, caught.value.field) == (LINE, "title")
+    assert "holds no printable text" in str(caught.value)
+
+
+def test_escape_codes_in_a_real_feed_are_cleaned_and_keep_its_keys(tmp_path: Path) -> None:
+    data = FEED.read_text(encoding="utf-8")
+    clean = load(str(FEED)).frame
+    title = clean.sort("ts_event")["title"][0]
+    assert data.count(f"<title>{title}</title>") == 1
+    path = tmp_path / "hostile.xml"
+    path.write_text(
+        data.replace(f"<title>{title}</title>", f"<title>{_hostile(title)}</title>"),
+        encoding="utf-8",
+    )
+    batch = load(str(path))
+    assert batch.frame.sort("news_id").equals(
+        clean.sort("news_id").with_columns(pl.lit(str(path)).alias("origin"))
+    )

@@ -3,7 +3,9 @@
 Every string of an Article is outside text: headlines, snippets and URLs come from news
 feeds, and the prose may quote them. So each renderer escapes every string for its
 format (Jinja2 autoescape, Markdown and HTML escapes, `rich.text.Text` and never markup),
-and a URL becomes a link only when its scheme is http or https.
+and a URL becomes a link only when its scheme is http or https. Before escaping, every
+string goes through `clean_text`: no terminal escape sequence, control character or bidi
+override reaches a page or a terminal, whatever the article was built from.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any, Final, Literal
 from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
@@ -23,6 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pulsewire.article.model import Article, RelatedRef, ScoreBadge, SourceRef
+from pulsewire.model.text import clean_text
 
 __all__ = ["article_json", "article_schema", "to_html", "to_markdown", "to_terminal"]
 
@@ -52,13 +56,15 @@ _MD_ESCAPES: Final = str.maketrans(
 )
 # At the start of a line, "-", "=" and "1." open a list, a rule or a heading underline.
 _MD_LINE_START: Final = re.compile(r"^(\d*)([-=.])")
-# C0 and C1 controls go (an ESC in a headline would reach the terminal); tab is a space.
-_CONTROLS: Final[dict[int, str | None]] = {
-    **dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)]),
-    0x09: " ",
-    0x0A: "\n",
-}
 _EXTERNAL_REL: Final = "noopener noreferrer nofollow"
+
+
+def _finalize(value: object) -> object:
+    """Clean every string a template prints; Jinja2 escapes it next."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return clean_text(value)
+    return value
+
 
 _ENV: Final = Environment(
     loader=PackageLoader("pulsewire.article", "templates"),
@@ -67,6 +73,7 @@ _ENV: Final = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
+    finalize=_finalize,
 )
 
 
@@ -193,7 +200,7 @@ def to_terminal(article: Article) -> RenderableType:
     """Return `article` as a rich layout for a trader's terminal, levels first.
 
     Built from `rich.text.Text` only, so brackets in outside text stay brackets, and
-    control characters (an ESC in a headline) are dropped.
+    escape sequences and control characters (an ESC in a headline) are dropped whole.
 
     Parameters
     ----------
@@ -276,7 +283,7 @@ def _caption(badge: ScoreBadge) -> str | None:
 def _href(url: str, *, relative: bool = False) -> str | None:
     """Return `url` fit for an href: absolute http(s), or relative when allowed; else None."""
     try:
-        parts = urlsplit(url)  # strips the whitespace and tabs a browser would ignore
+        parts = urlsplit(clean_text(url))  # and urlsplit strips what a browser would ignore
     except ValueError:
         return None
     linkable = parts.scheme in _LINK_SCHEMES and bool(parts.netloc)
@@ -310,7 +317,7 @@ def _stale_notice(article: Article) -> str:
 
 def _md(text: str) -> str:
     """Return `text` on one line, Markdown and HTML specials escaped to show literally."""
-    return _MD_LINE_START.sub(r"\1\\\2", " ".join(text.split()).translate(_MD_ESCAPES))
+    return _MD_LINE_START.sub(r"\1\\\2", clean_text(text).translate(_MD_ESCAPES))
 
 
 def _md_section(title: str, blocks: Iterable[str]) -> str:
@@ -336,7 +343,7 @@ def _md_source(source: SourceRef) -> str:
 
 
 def _plain(text: str) -> str:
-    return text.translate(_CONTROLS)
+    return clean_text(text)
 
 
 def _terminal_section(title: str, renderables: list[RenderableType]) -> list[RenderableType]:

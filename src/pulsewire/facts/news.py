@@ -27,9 +27,11 @@ near-duplicates     same `url`, or Jaccard >= 0.6 of the title words less `STOPW
                     only the copy ranked first is kept
 ==================  =====================================================================
 
-Text is returned as stored, never escaped: it is escaped where it is rendered. Only the
-snippet is rewritten from the summary: tags removed, whitespace collapsed, and cut at a
-word to at most `SNIPPET_CHARS` characters. An item published after `as_of` is never
+Text is returned as stored but cleaned (`clean_text`: no escape sequences, control
+characters or bidi overrides, even from a store filled before ingest cleaned them), never
+escaped: it is escaped where it is rendered. The snippet is rewritten from the summary:
+tags removed, whitespace collapsed, and cut at a word to at most `SNIPPET_CHARS`
+characters. An item published after `as_of` is never
 selected, whatever window it comes in.
 """
 
@@ -47,6 +49,7 @@ import polars as pl
 from pulsewire.analysis.context import ASSET_CLASS, AssetClass
 from pulsewire.errors import ParameterError, check_at_least
 from pulsewire.facts.sheet import Source
+from pulsewire.model.text import clean_series, clean_text
 
 __all__ = [
     "CLASS_TERMS",
@@ -415,6 +418,7 @@ _NOT_WORD: Final = r"[^a-z0-9&]+"
 _HOST: Final = r"^[A-Za-z][A-Za-z0-9+.\-]*://(?:[^@/?#]*@)?([^/?#:]+)"
 _TAG: Final = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>|<!--.*?-->|</?[a-z][^<>]*>")
 _SPACE: Final = re.compile(r"\s+")
+_TEXT: Final = ("title", "summary", "source", "url")
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
@@ -482,7 +486,8 @@ def news_window(news: pl.DataFrame, as_of: dt.datetime, days: int = 7) -> pl.Dat
     UTC, and adds what `select_news` needs for any symbol: `title_terms` and `terms` (the
     terms of the maps found in the title, and in the title or summary), `title_words`
     (to find near-duplicates), `domain` (the URL's host without "www.", or `source`
-    when the URL has none or is a relay such as Google News) and its `quality`.
+    when the URL has none or is a relay such as Google News) and its `quality`. Its
+    `title`, `summary`, `source` and `url` are cleaned (`clean_text`) before any of it.
 
     Parameters
     ----------
@@ -507,6 +512,13 @@ def news_window(news: pl.DataFrame, as_of: dt.datetime, days: int = 7) -> pl.Dat
         news.lazy()
         .with_columns(pl.col("ts_event").dt.convert_time_zone("UTC"))
         .filter((pl.col("ts_event") > end - dt.timedelta(days=days)) & (pl.col("ts_event") <= end))
+        .collect()
+    )
+    # A store filled before ingest cleaned its text may still hold escape codes: they
+    # would reach the page, and split the words that terms are matched on.
+    window = (
+        window.with_columns(clean_series(window[name]) for name in _TEXT)
+        .lazy()
         .with_columns(
             pl.when(host.is_null() | host.is_in(_RELAYS) & (source != ""))
             .then(source)
@@ -690,10 +702,10 @@ def select_edition_news(
         order = tuple(term for terms in profile for term in terms)
         chosen[profile] = tuple(
             Source(
-                title=row["title"],
-                snippet=_snippet(row["summary"]),
-                domain=row["domain"],
-                url=row["url"],
+                title=clean_text(row["title"]),
+                snippet=_snippet(clean_text(row["summary"])),
+                domain=clean_text(row["domain"]),
+                url=clean_text(row["url"]),
                 published=row["ts_event"],
                 relevance=score,
                 matched=tuple(term for term in order if term in row["terms"]),

@@ -27,10 +27,12 @@ from pulsewire.model.symbols import (
     check_symbol,
     sessions_per_year,
 )
+from pulsewire.model.text import BIDI_CONTROLS, clean_series, clean_text
 
 __all__ = [
     "ALWAYS_OPEN",
     "BAR_SCHEMA",
+    "BIDI_CONTROLS",
     "CALENDAR_SCHEMA",
     "IMPORTANCE_LEVELS",
     "NAMES",
@@ -66,6 +68,8 @@ __all__ = [
     "Stale",
     "calendar_for",
     "check_symbol",
+    "clean_series",
+    "clean_text",
     "first_bar_problem",
     "news_id",
     "news_key_id",

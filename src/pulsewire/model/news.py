@@ -22,7 +22,8 @@ NEWS_SCHEMA: Final = pl.Schema(
         "origin": pl.String(),
     }
 )
-"""Columns of a batch of news. Text is stored exactly as received and escaped on output."""
+"""Columns of a batch of news. Text is stored cleaned of control characters and escape
+codes (`clean_text`), otherwise as received, and escaped on output."""
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

@@ -57,7 +57,8 @@ def news_from_feed(origin: str, data: bytes) -> Batch:
     SourceError
         If the document yields no usable entry.
     """
-    # No sanitizing here: text is stored as received and escaped where it is rendered.
+    # No HTML sanitizing here: `with_news_ids` strips control characters and escape codes;
+    # markup is escaped where it is rendered.
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     declared = len(_DECLARED_ENTRY.findall(data))
     rows: list[tuple[dt.datetime, str, str, str]] = []

@@ -23,6 +23,7 @@ from pulsewire.errors import StoreBusyError, StoreError
 from pulsewire.model import Batch, CalendarEvent
 
 _LOCK_HOLDER = re.compile(r"PID (\d+)")
+_QUOTED_FILE = re.compile(r' (?:from |on )?file "[^"]*"')  # the path, already in the message
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,16 +47,103 @@ class StoreCounts:
     ingests: int
 
 
-def _open_error(path: Path, error: duckdb.Error) -> StoreError:
+# A DuckDB file is three 4 KiB headers (the main one, then two database headers) and
+# then whole blocks; its main header carries these magic bytes after an 8-byte checksum.
+_HEADER_BYTES = 3 * 4096
+_MAGIC = (8, b"DUCK")
+_CORRUPT_HINT = (
+    "restore it from a backup, or move it aside and run `pulsewire ingest` to build it again"
+)
+
+
+def _is_duckdb_file(path: Path) -> bool:
+    offset, magic = _MAGIC
+    try:
+        with path.open("rb") as handle:
+            return handle.read(offset + len(magic))[offset:] == magic
+    except OSError:
+        return False
+
+
+def _corrupt(path: Path, reason: str) -> StoreError:
+    reason = _QUOTED_FILE.sub("", reason)
+    return StoreError(f"store {path} is corrupt or truncated: {reason}", hint=_CORRUPT_HINT)
+
+
+def _open_error(path: Path, error: duckdb.Error, *, read_only: bool) -> StoreError:
+    """Return the error to raise when DuckDB refuses to open `path` (for `read_only`).
+
+    A lock conflict says who holds the file when that is known: DuckDB refuses a read
+    lock only to a writer, and when it refuses a write lock it adds that the file could
+    be opened read-only if the holder only reads.
+    """
     message = str(error)
-    if "lock" in message.lower():
+    first = message.splitlines()[0] if message else type(error).__name__
+    lowered = message.lower()
+    if "could not set lock" in lowered or "conflicting lock" in lowered:
         holder = _LOCK_HOLDER.search(message)
-        who = f" (PID {holder.group(1)})" if holder else ""
+        who = f"another process (PID {holder.group(1)})" if holder else "another process"
+        if read_only:
+            doing = f"{who} is writing to {path}"
+        elif "read-only mode" in lowered:
+            doing = f"{who} holds {path} open for reading"
+        else:
+            doing = f"{who} holds {path} open"
         return StoreBusyError(
-            f"store is busy: another process{who} is writing to {path}",
+            f"store is busy: {doing}",
             hint="wait for it to finish, or pass --db to use another store",
         )
-    return StoreError(f"cannot open store {path}: {message.splitlines()[0]}")
+    if _is_duckdb_file(path):
+        return _corrupt(path, first)
+    return StoreError(f"cannot open store {path}: {first}")
+
+
+def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as e:
+        raise _open_error(path, e, read_only=read_only) from e
+
+
+def _whole(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Raise `StoreError` unless the file at `path` holds every block the store uses.
+
+    DuckDB opens a truncated file without complaint and fails only when a query reaches
+    a block past its end, or it writes new blocks after the gap. So this compares the
+    file's size with what the store's metadata says it uses: the file must end on a
+    block, and hold at least as many blocks as are in use, and every block that a
+    table's data (`pragma_storage_info`) or the metadata (`pragma_metadata_info`) points
+    at. Metadata only: 10-20 ms on the bundled store, whatever its size.
+    """
+    try:
+        ((block_size, used),) = connection.execute(
+            "SELECT block_size, used_blocks FROM pragma_database_size() "
+            "WHERE database_name = current_database()"
+        ).fetchall()
+        tables = connection.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+        data = " UNION ALL ".join(
+            "SELECT greatest(block_id, list_max(additional_block_ids)) AS block "
+            f"FROM pragma_storage_info('{name.replace(chr(39), chr(39) * 2)}') WHERE persistent"
+            for (name,) in tables
+        )
+        query = "SELECT max(block_id) AS block FROM pragma_metadata_info()"
+        ((last,),) = connection.execute(
+            f"SELECT max(block) FROM ({query}{' UNION ALL ' + data if data else ''})"
+        ).fetchall()
+    except duckdb.Error as e:
+        raise _corrupt(path, str(e).splitlines()[0]) from e
+    size = path.stat().st_size
+    blocks, partial = divmod(size - _HEADER_BYTES, block_size)
+    needed = max(used, -1 if last is None else last + 1)
+    if size < _HEADER_BYTES or partial:
+        raise _corrupt(path, f"its {size:,} bytes end inside a block of {block_size:,}")
+    if blocks < needed:
+        raise _corrupt(
+            path,
+            f"it holds {blocks:,} blocks of {block_size:,} bytes where the store uses {needed:,}",
+        )
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -75,25 +163,37 @@ class Store:
     def open(cls, path: Path, *, read_only: bool = False) -> Self:
         """Open (or create, unless `read_only`) the store at `path`.
 
+        An existing file is checked before anything can write to it (`_whole`): a
+        writable open first reads it read-only, so a corrupt file is left byte for byte
+        as it was.
+
         Raises
         ------
         StoreBusyError
-            If another process holds the file's lock.
+            If another process holds the file's lock; the message says whether it
+            writes or only reads, when DuckDB tells.
         StoreError
-            If the file is missing (read-only) or is not a DuckDB database.
+            If the file is missing (read-only), is not a DuckDB database, or is a
+            DuckDB file that is corrupt or truncated.
         """
         if read_only and not path.exists():
             raise StoreError(f"no store at {path}", hint="run `pulsewire ingest` first")
         path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            connection = duckdb.connect(str(path), read_only=read_only)
-        except duckdb.Error as e:
-            raise _open_error(path, e) from e
-        store = cls(connection, path)
-        if not read_only:
-            schema = resources.files("pulsewire.store").joinpath("schema.sql").read_text()
-            connection.execute(schema)
-        return store
+        if path.exists():
+            # Checked read-only: DuckDB may write to a file it opens for writing.
+            checked = _connect(path, read_only=True)
+            try:
+                _whole(checked, path)
+            except BaseException:
+                checked.close()
+                raise
+            if read_only:
+                return cls(checked, path)
+            checked.close()
+        connection = _connect(path, read_only=False)
+        schema = resources.files("pulsewire.store").joinpath("schema.sql").read_text()
+        connection.execute(schema)
+        return cls(connection, path)
 
     def close(self) -> None:
         """Release the file and its lock."""

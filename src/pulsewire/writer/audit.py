@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from pulsewire.article.model import Article
-from pulsewire.facts.format import forms, show_date
+from pulsewire.facts.format import forms, price_scale, show_date
 from pulsewire.facts.sheet import FactSheet
 from pulsewire.model import NAMES
 
@@ -63,7 +63,8 @@ def _dates(sheet: FactSheet) -> set[dt.date]:
 
 def audit(article: Article, sheet: FactSheet) -> list[Untraced]:
     """Return every number or date of `article`'s text that `sheet` cannot back."""
-    printable = {form for fact in sheet.facts.values() for form in forms(fact)}
+    scale = price_scale(sheet.facts)  # prices print with the decimals of the close
+    printable = {form for fact in sheet.facts.values() for form in forms(fact, scale=scale)}
     days = _dates(sheet)
     iso, short = {d.isoformat() for d in days}, {show_date(d) for d in days}
     phrases = sorted(

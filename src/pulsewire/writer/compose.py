@@ -18,7 +18,7 @@ from typing import Final, Literal
 
 from pulsewire.analysis.context import BenchmarkBar
 from pulsewire.article.model import Article, ScoreBadge, SourceRef
-from pulsewire.facts.format import show, show_date
+from pulsewire.facts.format import price_scale, show, show_date
 from pulsewire.facts.sheet import Fact, FactSheet, HistoryFact, LevelFact, ScoreFact
 from pulsewire.writer.lexicon import EVENT_CHANNELS, EVENT_SHOCKS, character, release
 from pulsewire.writer.voice import Voice
@@ -39,6 +39,7 @@ class Figures:
     def __init__(self, sheet: FactSheet) -> None:
         self._facts = sheet.facts
         self._dollar = "" if sheet.symbol in UNPRICED else "$"
+        self._scale = price_scale(sheet.facts)
 
     def has(self, *keys: str) -> bool:
         """Return whether every key is a fact of the sheet."""
@@ -50,7 +51,7 @@ class Figures:
 
     def price(self, key: str) -> str:
         """Return a price fact with its currency sign."""
-        return self._dollar + show(self._facts[key])
+        return self._dollar + show(self._facts[key], scale=self._scale)
 
     def pct(self, key: str, *, signed: bool = False, whole: bool = False) -> str:
         """Return a percent fact, signed if asked."""
@@ -69,10 +70,15 @@ class Figures:
         return show(self._facts[key], signed=signed, whole=whole)
 
     def zone(self, key: str) -> str:
-        """Return a level zone as '$258.20' or '$257.90-$258.50'."""
-        if self.value(f"{key}.low") == self.value(f"{key}.high"):
+        """Return a level zone as '$258.20' or '$257.90-$258.50'.
+
+        A zone whose ends print alike (equal, or closer than the digits shown) is
+        written as its price: never '$258.20-$258.20'.
+        """
+        low, high = self.price(f"{key}.low"), self.price(f"{key}.high")
+        if low == high:
             return self.price(f"{key}.price")
-        return f"{self.price(f'{key}.low')}-{self.price(f'{key}.high')}"
+        return f"{low}-{high}"
 
 
 def _plural(reference: str) -> bool:
