@@ -3,6 +3,7 @@ whatever fails and whenever the process dies; one bad article never costs the ed
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
@@ -20,7 +21,7 @@ from typer.testing import CliRunner
 from pulsewire import cli
 from pulsewire.article.model import Article
 from pulsewire.cli import PARTIAL_EXIT, app
-from pulsewire.desk import Desk
+from pulsewire.desk import AsOf, Desk
 from pulsewire.facts.sheet import FactSheet
 from pulsewire.ingest import ingest
 from pulsewire.publish.folder import MANIFEST
@@ -229,7 +230,7 @@ def test_headline_terms_and_data_findings_with_digits_no_longer_cost_an_article(
     # Dates the news era could not write: "russell 2000" and "10 year" were matched terms.
     desk = Desk.open(bundled_store_file)
     for day, symbol in (("2026-05-26", "IWM"), ("2025-12-24", "IEF"), ("2026-02-13", "IEF")):
-        sheets = desk.sheets(desk.asof(day, NOW), [symbol])
+        sheets = desk.sheets(AsOf(dt.date.fromisoformat(day), None), [symbol])
         edition = writer_edition.write_edition(sheets.written, NOW)
         assert [a.symbol for a in edition.articles] == [symbol], edition.left_out
 

@@ -253,7 +253,8 @@ def status_command(
     """Show each series' first and last bar, bar count, and whether it is current."""
     with _one_line_errors(READ_ONLY):
         store_path = db or default_db()
-        now = _now() if asof is None else parse_asof(asof, _now()).clock
+        # Any clock, future included: status says what would be stale then.
+        now = _now() if asof is None else parse_asof(asof, None).clock
         with Store.open(store_path, read_only=True) as store:
             series = store.coverage()
             counts = store.counts()
@@ -347,9 +348,10 @@ def analyze_command(
 ) -> None:
     """Show what the analysis stage knows about a symbol at a close: levels, regime, scores."""
     with _one_line_errors(READ_ONLY):
+        asked = _asked(asof)
         desk = Desk.open(db or default_db())
         universe, board = desk.universe, desk.board
-        when = desk.asof(asof, _now())
+        when = desk.within(asked)
         symbol = _symbol(symbol)
         # What an edition would leave out (not stored, no bar, warming up), analyze cannot show.
         left_out = desk.sheets(when, [symbol]).left_out
@@ -438,8 +440,13 @@ def _symbol_list(text: str | None) -> list[str] | None:
     return list(dict.fromkeys(names))
 
 
+def _asked(asof: str | None) -> AsOf | None:
+    """Return what `--asof` asks for, None for the default, before any store is read."""
+    return None if asof is None else parse_asof(asof, _now())
+
+
 def _sheets(
-    desk: Desk, asof: str | None, symbols: list[str] | None, progress: Progress | None
+    desk: Desk, asked: AsOf | None, symbols: list[str] | None, progress: Progress | None
 ) -> tuple[AsOf, Sheets[FactSheet]]:
     """Return what `asof` asks for and the FactSheets of `symbols` (all stored) then.
 
@@ -448,7 +455,7 @@ def _sheets(
     PulsewireError
         If none of the symbols can be written by then: each is named with why.
     """
-    when = desk.asof(asof, _now())
+    when = desk.within(asked)
     on_sheet = None
     if progress is not None:
         task = progress.add_task("writing", total=len(symbols or desk.panel.symbols), file="")
@@ -480,8 +487,9 @@ def brief_command(
 ) -> None:
     """Write one symbol's article at a close and print it: the trader's view."""
     with _one_line_errors(READ_ONLY):
+        asked, chosen = _asked(asof), [_symbol(symbol)]
         desk = Desk.open(db or default_db())
-        when, sheets = _sheets(desk, asof, [_symbol(symbol)], None)
+        when, sheets = _sheets(desk, asked, chosen, None)
         edition = write_edition(sheets.written, _now())
         if not edition.articles:
             raise nothing_to_write(when.day, edition.left_out)
@@ -538,12 +546,12 @@ def write_command(
     written.
     """
     with _one_line_errors("the store and the --out folder hold the edition they held before"):
-        chosen = _symbol_list(symbols)
+        asked, chosen = _asked(asof), _symbol_list(symbols)
         if out_dir is not None:
             check_target(out_dir)
         desk = Desk.open(db or default_db())
         with _progress(transient=as_json) as progress:
-            sheets = _sheets(desk, asof, chosen, progress)[1]
+            sheets = _sheets(desk, asked, chosen, progress)[1]
         written = desk.write(sheets, _now(), symbols=chosen, out=out_dir)
         _print_edition(written, out_dir, as_json)
         if written.edition.left_out:

@@ -54,8 +54,11 @@ class AsOf:
         return evening(self.day) if self.moment is None else self.moment
 
 
-def parse_asof(text: str, now: dt.datetime) -> AsOf:
+def parse_asof(text: str, now: dt.datetime | None) -> AsOf:
     """Return what `text` (YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC) asks for.
+
+    `now` bounds it for whatever reads data (nothing is known of the future); None
+    leaves it open, for a clock such as `status` judging freshness.
 
     Raises
     ------
@@ -83,7 +86,7 @@ def parse_asof(text: str, now: dt.datetime) -> AsOf:
             f"--asof: {text} is before {EARLIEST_ASOF}, older than any series the desk reads",
             hint="check the year",
         )
-    if (moment or dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)) > now:
+    if now is not None and (moment or dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)) > now:
         raise PulsewireError(
             f"--asof: {text} is in the future (now is {now:%Y-%m-%d %H:%M} UTC)",
             hint="the desk reads only what is known: pick a past date, or leave --asof out",
@@ -126,21 +129,20 @@ class Desk:
         """Every stored bar, as the analysis reads them."""
         return self.universe.panel
 
-    def asof(self, text: str | None, now: dt.datetime) -> AsOf:
-        """Return what `text` asks for (the last stored date if None), within the store.
+    def within(self, when: AsOf | None) -> AsOf:
+        """Return `when` (the last stored date if None) once it is known to be answerable.
 
         Raises
         ------
         PulsewireError
-            If it cannot be parsed, is in the future, or is before every stored bar.
+            If it is before every stored bar.
         """
-        if text is None:
+        if when is None:
             return AsOf(as_date(self.panel.dates[-1]), None)
-        when = parse_asof(text, now)
         first = as_date(self.panel.dates[0])
         if when.day < first:
             raise PulsewireError(
-                f"--asof: {text} is before the first stored bar ({first})",
+                f"--asof: {when.day} is before the first stored bar ({first})",
                 hint=f"pick a date from {first} on; scores need {WARM_UP_BARS} bars of a symbol",
             )
         return when

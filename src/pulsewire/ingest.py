@@ -132,7 +132,9 @@ def ingest(
         If the store cannot be read or written; it is then unchanged.
     """
     files = discover(locations)
-    known = set() if force else known_files(store)
+    known = known_files(store)  # also checks the store is whole before any file is read
+    if force:
+        known = set()
     written, unchanged = read_files(files, known, now, client=client, on_file=on_file)
     with Store.open(store, read_only=bool(not written and store.exists())) as target:
         before = target.counts()

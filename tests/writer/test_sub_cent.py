@@ -16,6 +16,7 @@ import pytest
 
 from pulsewire.analysis.snapshot import UniverseAnalysis
 from pulsewire.article.render import to_html, to_markdown
+from pulsewire.desk import Desk
 from pulsewire.facts.edition import build_sheets, evening
 from pulsewire.facts.format import price_scale, show_price
 from pulsewire.facts.sheet import FactSheet
@@ -24,7 +25,6 @@ from pulsewire.scores.board import ScoreBoard
 from pulsewire.store import Store
 from pulsewire.writer.audit import audit
 from pulsewire.writer.edition import Edition, write_edition
-from tests.writer.conftest import Desk
 
 SCALE = 1e-9
 DAYS = (dt.date(2020, 3, 16), dt.date(2025, 4, 7), dt.date(2026, 2, 2))
@@ -49,12 +49,9 @@ def coin(bundled_store_file: Path, desk: Desk) -> Desk:
         pl.when(btc).then(pl.col(name) * SCALE).otherwise(pl.col(name)).alias(name)
         for name in PRICE_FIELDS
     )
-    coin = object.__new__(Desk)
-    coin.panel = Panel.from_bars(scaled)
-    coin.events, coin.news = desk.events, desk.news
-    coin.universe = UniverseAnalysis.compute(coin.panel)
-    coin.board = ScoreBoard.compute(coin.universe, event_dates)
-    return coin
+    universe = UniverseAnalysis.compute(Panel.from_bars(scaled))
+    board = ScoreBoard.compute(universe, event_dates)
+    return Desk(desk.path, universe, board, desk.events, desk.news)
 
 
 def _btc(edition: Edition) -> tuple[str, FactSheet]:

@@ -136,7 +136,7 @@ def test_a_store_of_iwm_alone_writes_its_article_and_says_what_it_cannot_compare
     path = tmp_path / "own.duckdb"
     ingest([str(Path(bundled_data()) / "prices" / "IWM.parquet")], path, NOW)
     day = dt.date(2026, 2, 2)
-    (sheet,) = Desk(path).sheets(day)
+    (sheet,) = sheets_at(Desk.open(path), day)
     article = write_edition([sheet], evening(day)).articles[0]
     assert audit(article, sheet) == []
     assert sheet.benchmark is BenchmarkBar.NOT_HELD and sheet.related == ()
