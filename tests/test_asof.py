@@ -58,3 +58,12 @@ def test_an_asof_the_desk_cannot_answer_is_one_line(
         (line,) = [x for x in shown.stderr.splitlines() if x.startswith("error:")]
         assert line.startswith(f"error: {error}"), line
         assert "unexpected" not in shown.stderr
+
+
+def test_a_replay_since_a_late_or_future_date_is_graded_or_refused(bundled_store: Path) -> None:
+    late = run("scorecard", "--replay", "--since", "2026-08-20", "--json", db=bundled_store)
+    assert late.returncode == 0, late.stderr  # every call still pending: graded as such
+    assert json.loads(late.stdout)["calls"] == 24
+    future = run("scorecard", "--replay", "--since", "9999-01-01", db=bundled_store)
+    assert future.returncode == 1
+    assert "error: --since: 9999-01-01 is in the future" in future.stderr

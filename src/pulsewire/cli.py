@@ -648,7 +648,7 @@ def scorecard_command(
         int, typer.Option("--every", min=1, help="With --replay: one call per N bars.")
     ] = 5,
     since: Annotated[
-        dt.datetime | None,
+        str | None,
         typer.Option("--since", help="With --replay: first date, YYYY-MM-DD [default: all]."),
     ] = None,
     as_json: JsonOption = False,
@@ -659,8 +659,14 @@ def scorecard_command(
         universe, board = desk.universe, desk.board
         with Store.open(db or default_db()) as store:
             if replay:
-                start = since.date() if since else as_date(board.panel.dates[0])
-                rows = list(replay_rows(board, every, start))
+                first = as_date(board.panel.dates[0])
+                start = first if since is None else parse_asof(since, _now(), "--since").day
+                rows = list(replay_rows(board, every, max(start, first)))
+                if not rows:
+                    raise PulsewireError(
+                        f"--since {since}: no scored bar to replay from then on",
+                        hint="pick an earlier --since, or leave it out to replay everything",
+                    )
                 calls = []
                 with _progress(transient=as_json) as progress:
                     task = progress.add_task("replaying calls", total=len(rows), file="")

@@ -54,11 +54,12 @@ class AsOf:
         return evening(self.day) if self.moment is None else self.moment
 
 
-def parse_asof(text: str, now: dt.datetime | None) -> AsOf:
+def parse_asof(text: str, now: dt.datetime | None, option: str = "--asof") -> AsOf:
     """Return what `text` (YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC) asks for.
 
     `now` bounds it for whatever reads data (nothing is known of the future); None
-    leaves it open, for a clock such as `status` judging freshness.
+    leaves it open, for a clock such as `status` judging freshness. Errors name the
+    `option` the text came from.
 
     Raises
     ------
@@ -78,18 +79,18 @@ def parse_asof(text: str, now: dt.datetime | None) -> AsOf:
             day = moment.date()
     except ValueError as e:
         raise PulsewireError(
-            f"--asof: {text!r} is not a date or a time",
+            f"{option}: {text!r} is not a date or a time",
             hint="write YYYY-MM-DD, or YYYY-MM-DDTHH:MM in UTC",
         ) from e
     if day < EARLIEST_ASOF:
         raise PulsewireError(
-            f"--asof: {text} is before {EARLIEST_ASOF}, older than any series the desk reads",
+            f"{option}: {text} is before {EARLIEST_ASOF}, older than any series the desk reads",
             hint="check the year",
         )
     if now is not None and (moment or dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)) > now:
         raise PulsewireError(
-            f"--asof: {text} is in the future (now is {now:%Y-%m-%d %H:%M} UTC)",
-            hint="the desk reads only what is known: pick a past date, or leave --asof out",
+            f"{option}: {text} is in the future (now is {now:%Y-%m-%d %H:%M} UTC)",
+            hint=f"the desk reads only what is known: pick a past date, or leave {option} out",
         )
     return AsOf(day, moment)
 

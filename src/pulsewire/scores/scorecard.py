@@ -165,8 +165,9 @@ def grade_calls(calls: pl.DataFrame, panel: Panel, sharp_moves: FloatArray) -> p
                 bool(h) if d else None for h, d in zip(hit, directional, strict=True)
             ],
             "sharp_move": [None if math.isnan(x) else x > 0 for x in sharp],
-            "support_outcome": support,
-            "resistance_outcome": resistance,
+            # As lists: an object array of nothing but None has no type polars can cast.
+            "support_outcome": support.tolist(),
+            "resistance_outcome": resistance.tolist(),
         },
         schema=GRADE_SCHEMA,
     )

@@ -95,7 +95,10 @@ def _open_error(path: Path, error: duckdb.Error, *, read_only: bool) -> StoreErr
         )
     if _is_duckdb_file(path):
         return _corrupt(path, first)
-    return StoreError(f"cannot open store {path}: {first}")
+    return StoreError(
+        f"cannot open store {path}: {first}",
+        hint="pass --db a pulsewire store (a DuckDB file), or a new path to create one",
+    )
 
 
 def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
