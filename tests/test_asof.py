@@ -67,3 +67,29 @@ def test_a_replay_since_a_late_or_future_date_is_graded_or_refused(bundled_store
     future = run("scorecard", "--replay", "--since", "9999-01-01", db=bundled_store)
     assert future.returncode == 1
     assert "error: --since: 9999-01-01 is in the future" in future.stderr
+
+
+def test_by_default_a_bar_of_today_still_forming_is_not_read(tmp_path: Path) -> None:
+    import polars as pl
+
+    from pulsewire.sources import bundled_data
+
+    # Real BTC-USD bars moved on to end yesterday (UTC), and a bar dated today: a 24/7 day
+    # closes at the next midnight, so today's bar is still forming.
+    bars = pl.read_parquet(Path(bundled_data()) / "prices" / "BTC-USD.parquet").head(-1)
+    today = dt.datetime.now(dt.UTC).date()
+    bars = bars.with_columns(pl.col("date") + (today - dt.timedelta(days=1) - bars["date"][-1]))
+    last = bars.tail(1)
+    forming = last.with_columns(
+        pl.lit(today).alias("date"),
+        *(pl.col(c) * 1.5 for c in ("open", "high", "low", "close", "adj_close")),
+    )
+    path = tmp_path / "BTC-USD.csv"
+    pl.concat([bars, forming]).write_csv(path)
+    db = tmp_path / "store.duckdb"
+    assert run("ingest", str(path), db=db).returncode == 0
+    shown = run("brief", "BTC-USD", "--format", "json", db=db)
+    assert shown.returncode == 0, shown.stderr
+    body = " ".join(json.loads(shown.stdout)["body"])
+    assert f"{last['close'][0]:,.2f}" in body
+    assert f"{forming['close'][0]:,.2f}" not in body

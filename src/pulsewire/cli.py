@@ -351,7 +351,7 @@ def analyze_command(
         asked = _asked(asof)
         desk = Desk.open(db or default_db())
         universe, board = desk.universe, desk.board
-        when = desk.within(asked)
+        when = desk.within(asked, _now())
         symbol = _symbol(symbol)
         # What an edition would leave out (not stored, no bar, warming up), analyze cannot show.
         left_out = desk.sheets(when, [symbol]).left_out
@@ -455,7 +455,7 @@ def _sheets(
     PulsewireError
         If none of the symbols can be written by then: each is named with why.
     """
-    when = desk.within(asked)
+    when = desk.within(asked, _now())
     on_sheet = None
     if progress is not None:
         task = progress.add_task("writing", total=len(symbols or desk.panel.symbols), file="")
@@ -540,12 +540,15 @@ def write_command(
 ) -> None:
     """Write an edition, audit every number, and store it with the files, all or nothing.
 
-    The articles are computed, audited and rendered first; the files go to a folder
-    beside --out; only then are the edition stored and the folder swapped in. An article
-    whose numbers do not all trace to its data is left out and named; the rest is
-    written.
+    The articles are computed, audited and rendered first and the files written to a
+    folder beside --out; only then is that folder swapped in and the edition stored (the
+    folder is swapped back if the store fails). An article whose numbers do not all
+    trace to its data is left out and named; the rest is written.
     """
-    with _one_line_errors("the store and the --out folder hold the edition they held before"):
+    with _one_line_errors(
+        "the store and the --out folder each hold the edition they held before, or the "
+        "whole new one"
+    ):
         asked, chosen = _asked(asof), _symbol_list(symbols)
         if out_dir is not None:
             check_target(out_dir)

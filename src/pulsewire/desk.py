@@ -130,8 +130,11 @@ class Desk:
         """Every stored bar, as the analysis reads them."""
         return self.universe.panel
 
-    def within(self, when: AsOf | None) -> AsOf:
-        """Return `when` (the last stored date if None) once it is known to be answerable.
+    def within(self, when: AsOf | None, now: dt.datetime) -> AsOf:
+        """Return `when` once it is known to be answerable; None asks for the latest.
+
+        The latest is the last stored date; when that is today, its bars may still be
+        forming, so it is read at `now`: each bar only once its session has closed.
 
         Raises
         ------
@@ -139,7 +142,8 @@ class Desk:
             If it is before every stored bar.
         """
         if when is None:
-            return AsOf(as_date(self.panel.dates[-1]), None)
+            last = as_date(self.panel.dates[-1])
+            return AsOf(last, now if last >= now.date() else None)
         first = as_date(self.panel.dates[0])
         if when.day < first:
             raise PulsewireError(
