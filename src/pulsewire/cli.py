@@ -55,9 +55,7 @@ from pulsewire.scores.threat import HORIZON
 from pulsewire.sources import bundled_data
 from pulsewire.sources.web import guarded_client
 from pulsewire.store import Store
-from pulsewire.writer.edition import (
-    write_edition,
-)
+from pulsewire.writer.edition import write_edition
 
 app = typer.Typer(
     name="pulsewire",
