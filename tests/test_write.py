@@ -186,9 +186,10 @@ def test_a_kill_at_any_moment_leaves_the_old_edition_or_the_new_one_in_each_plac
 
 
 def test_symbols_are_read_once_each_and_an_empty_list_is_refused(store: Path) -> None:
-    empty = run("write", "--asof", DAY, "--symbols", " , ", db=store)
-    assert empty.returncode == 1
-    assert "error: --symbols: ' , ' names no symbol" in empty.stderr
+    for names in ("", " , "):
+        empty = run("write", "--asof", DAY, "--symbols", names, db=store)
+        assert empty.returncode == 1
+        assert f"error: --symbols: {names!r} names no symbol" in empty.stderr
     twice = run("write", "--asof", DAY, "--symbols", "IWM,IWM,iwm", "--json", db=store)
     assert twice.returncode == 0, twice.stderr
     assert "note: --symbols names IWM more than once: written once" in twice.stderr
@@ -246,3 +247,20 @@ def test_ctrl_c_says_what_was_kept(store: Path, monkeypatch: pytest.MonkeyPatch)
     assert "interrupted: the store and the --out folder each hold the edition they held before" in (
         " ".join(result.output.split())
     )
+
+
+def test_a_series_a_thousand_sessions_stale_is_written_and_says_so(tmp_path: Path) -> None:
+    from pulsewire.sources import bundled_data
+
+    prices = Path(bundled_data()) / "prices"
+    iwm = pl.read_parquet(prices / "IWM.parquet").filter(pl.col("date") <= dt.date(2022, 8, 25))
+    iwm.write_csv(tmp_path / "IWM.csv")
+    pl.read_parquet(prices / "SPY.parquet").write_csv(tmp_path / "SPY.csv")
+    path = tmp_path / "store.duckdb"
+    ingest([str(tmp_path / "IWM.csv"), str(tmp_path / "SPY.csv")], path, NOW)
+    desk = Desk.open(path)
+    sheets = desk.sheets(AsOf(dt.date(2026, 8, 21), None), ["IWM"])
+    edition = writer_edition.write_edition(sheets.written, NOW)
+    assert edition.left_out == ()
+    (article,) = edition.articles
+    assert "1000 sessions behind 2026-08-21" in article.body[0]
