@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import json
+import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from pydantic import ValidationError
 from rich.console import Console
 
 from pulsewire.article.model import Article, RelatedRef, ScoreBadge, SourceRef
 from pulsewire.article.render import (
+    _md,
     article_json,
     article_schema,
     to_html,
     to_markdown,
     to_terminal,
 )
+from pulsewire.model import clean_text
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "article.schema.json"
 SCRIPT = "<script>alert(1)</script>"
@@ -209,7 +215,7 @@ def test_markdown_has_every_section_in_reading_order(iwm: Article) -> None:
             "- [Stocks open February higher as yields ease](https://www.reuters.com/",
             "(reuters.com · Feb 2, 2026)",
             "## Tags",
-            "\\#russell-2000",
+            "#russell-2000",
             "## Related articles",
             "- **SPY** · SPY presses toward its record",
         ],
@@ -375,8 +381,9 @@ def test_html_shows_an_unlinkable_source_title_as_text(hostile: Article) -> None
 
 def test_markdown_with_hostile_text_makes_no_html_or_link(hostile: Article) -> None:
     markdown = to_markdown(hostile)
-    assert "<script" not in markdown and "<img" not in markdown
-    assert "](javascript:" not in markdown
+    # Every "<" and "]" of outside text is escaped, so none opens a tag or a link.
+    assert not re.search(r"(?<!\\)<(?:script|img)", markdown)
+    assert not re.search(r"(?<!\\)\]\(javascript:", markdown)
     page = _markdown_page(hostile)
     assert not [tag for tag, _ in page.tags if tag in {"script", "img", "ol", "h3"}]
     assert not [name for _, attrs in page.tags for name in attrs if name.startswith("on")]
@@ -563,3 +570,34 @@ def test_escape_codes_in_any_string_reach_no_format(iwm: Article) -> None:
     assert [attrs["href"] for tag, attrs in page.tags if tag == "a"] == [
         "https://www.reuters.com/markets/"
     ]
+
+
+_MARKUP = st.sampled_from(
+    [*"ab1 .-+=#*_`[]()<>!&;~|\\{}:/", "&amp;", "&#35;", "http://x", "1. ", "- ", "# ", "S&P"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_MARKUP, max_size=12).map("".join))
+def test_markdown_shows_any_text_literally_with_no_needless_escape(text: str) -> None:
+    clean = clean_text(text)
+    shown = MarkdownIt("commonmark", {"html": True}).render(_md(text)).replace("&quot;", '"')
+    assert shown == (f"<p>{html.escape(clean, quote=False)}</p>\n" if clean else "")
+    # Prose punctuation stays as written: no backslash where no markup could start.
+    if not re.search(r"[\\`*_\[\]<>~]|&#?\w+;|^\d+[.)]|^[-+=#]", clean):
+        assert _md(text) == clean
+
+
+def test_markdown_of_an_article_has_no_entity_and_no_escape_of_prose(iwm: Article) -> None:
+    prose = "Small caps beat the S&P 500 (+1.2% against +0.4%): 2,000 names, up 5.1%."
+    markdown = to_markdown(iwm.model_copy(update={"body": (prose,)}))
+    assert f"\n\n{prose}\n\n" in markdown
+    assert "&amp;" not in markdown and "\\(" not in markdown and "\\+" not in markdown
+
+
+def test_an_empty_snippet_is_not_rendered(iwm: Article) -> None:
+    first = iwm.sources[0].model_copy(update={"snippet": " "})
+    article = iwm.model_copy(update={"sources": (first, *iwm.sources[1:])})
+    (line,) = [x for x in to_markdown(article).splitlines() if f"[{first.title}]" in x]
+    assert line.endswith(")") and "): " not in line
+    assert to_html(article).count('class="snippet"') == len(article.sources) - 1

@@ -51,11 +51,14 @@ _LINK_SCHEMES: Final = frozenset({"http", "https"})
 # attribute or a Markdown link destination (quotes, parentheses, <, >, spaces) is
 # percent-encoded.
 _URL_SAFE: Final = "!#$%&'*+,/:;=?@[]~"
-_MD_ESCAPES: Final = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "\\`*_{}[]()#+!|~"}}
-)
-# At the start of a line, "-", "=" and "1." open a list, a rule or a heading underline.
-_MD_LINE_START: Final = re.compile(r"^(\d*)([-=.])")
+# What can turn text into markup anywhere on a line: emphasis, code, links and images
+# (their brackets), raw HTML and autolinks, strikethrough, and an entity reference. A
+# backslash shows each literally; everything else, "(", "+", "#" or a bare "&", is text.
+_MD_SPECIAL: Final = re.compile(r"[\\`*_\[\]<>~]|&(?=#?\w+;)")
+# At the start of a line, "1." or "1)" then a space opens a numbered list, and "-", "+",
+# "=" or "#" then a space (or a run of them) a list, a rule or a heading.
+_MD_NUMBERED: Final = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
+_MD_MARKER: Final = re.compile(r"^([-+=#])(?=[\s\-=#]|$)")
 _EXTERNAL_REL: Final = "noopener noreferrer nofollow"
 
 
@@ -153,7 +156,7 @@ def to_markdown(article: Article) -> str:
             ["\n".join(_md_source(source) for source in article.sources)],
         )
     )
-    blocks.append(_md_section("Tags", [" · ".join(f"\\#{_md(tag)}" for tag in article.tags)]))
+    blocks.append(_md_section("Tags", [" · ".join(f"#{_md(tag)}" for tag in article.tags)]))
     related = (
         f"- **{_md(ref.symbol)}** · {_md(ref.title)}: {_md(ref.reason)}" for ref in article.related
     )
@@ -316,8 +319,9 @@ def _stale_notice(article: Article) -> str:
 
 
 def _md(text: str) -> str:
-    """Return `text` on one line, Markdown and HTML specials escaped to show literally."""
-    return _MD_LINE_START.sub(r"\1\\\2", clean_text(text).translate(_MD_ESCAPES))
+    """Return `text` on one line, escaped only where Markdown would read it as markup."""
+    escaped = _MD_SPECIAL.sub(lambda found: "\\" + found.group(), clean_text(text))
+    return _MD_MARKER.sub(r"\\\1", _MD_NUMBERED.sub(r"\1\\\2", escaped))
 
 
 def _md_section(title: str, blocks: Iterable[str]) -> str:
@@ -339,7 +343,8 @@ def _md_source(source: SourceRef) -> str:
     href = _href(source.url)
     title = f"[{_md(source.title)}]({href})" if href else _md(source.title)
     when = _day(_utc(source.published).date())
-    return f"- {title} ({_md(source.domain)} · {when}): {_md(source.snippet)}"
+    snippet = f": {_md(source.snippet)}" if clean_text(source.snippet) else ""
+    return f"- {title} ({_md(source.domain)} · {when}){snippet}"
 
 
 def _plain(text: str) -> str:
@@ -390,7 +395,7 @@ def _source_grid(article: Article) -> Table:
             Text(f"{number}.", style="dim"),
             Group(
                 Text(_plain(source.title), style=Style(bold=True, link=_href(source.url))),
-                Text(_plain(source.snippet)),
+                *([Text(_plain(source.snippet))] if _plain(source.snippet) else []),
                 Text(f"{_plain(source.domain)} · {when}", style="dim italic"),
             ),
         )
