@@ -18,17 +18,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from pulsewire.analysis.rows import as_date
 from pulsewire.desk import AsOf, Desk
 from pulsewire.ingest import ingest
 from pulsewire.sources import bundled_data
-
-
-def news_era(desk: Desk) -> list[dt.date]:
-    """Return every date of the panel from the first stored headline on."""
-    first = desk.news["ts_event"].min()
-    assert isinstance(first, dt.datetime)
-    return [as_date(d) for d in desk.panel.dates if as_date(d) >= first.date()]
 
 
 def main() -> None:
@@ -41,7 +33,7 @@ def main() -> None:
         store = Path(scratch) / "sweep.duckdb"
         ingest([bundled_data()], store, dt.datetime.now(dt.UTC))
         desk = Desk.open(store)
-        days = news_era(desk)
+        days = desk.news_era()
         partial: list[str] = []
         reasons: Counter[str] = Counter()
         articles = 0

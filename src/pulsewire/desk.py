@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Final
 
@@ -130,6 +131,14 @@ class Desk:
         """Every stored bar, as the analysis reads them."""
         return self.universe.panel
 
+    def news_era(self) -> list[dt.date]:
+        """Return every stored date from the first stored headline on: the dates whose
+        editions can cite news."""
+        first = self.news["ts_event"].min()
+        if not isinstance(first, dt.datetime):
+            return []
+        return [as_date(d) for d in self.panel.dates if as_date(d) >= first.date()]
+
     def within(self, when: AsOf | None, now: dt.datetime) -> AsOf:
         """Return `when` once it is known to be answerable; None asks for the latest.
 
@@ -207,7 +216,9 @@ class Desk:
             self._store(edition, symbols)
         else:
             with EditionFolder(out) as folder:
-                for article in sorted([*edition.articles, *(a for _, a in kept)], key=_slug):
+                for article in sorted(
+                    [*edition.articles, *(a for _, a in kept)], key=attrgetter("slug")
+                ):
                     folder.write(f"{article.slug}.html", to_html(article))
                     folder.write(f"{article.slug}.md", to_markdown(article))
                     folder.write(f"{article.slug}.json", article_json(article))
@@ -228,10 +239,6 @@ class Desk:
                 left_out_rows(edition),
                 symbols=symbols,
             )
-
-
-def _slug(article: Article) -> str:
-    return article.slug
 
 
 def nothing_to_write(day: dt.date, left_out: Sequence[LeftOut]) -> PulsewireError:

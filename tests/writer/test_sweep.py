@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from pulsewire.analysis.rows import as_date
 from pulsewire.desk import AsOf, Desk
 from pulsewire.facts.edition import evening
 from pulsewire.writer.edition import write_edition
@@ -14,10 +11,7 @@ EVERY = 41
 
 
 def test_every_sampled_date_of_the_news_era_writes_a_whole_edition(desk: Desk) -> None:
-    first = desk.news["ts_event"].min()
-    assert isinstance(first, dt.datetime)
-    era = [as_date(d) for d in desk.panel.dates if as_date(d) >= first.date()]
-    sample = era[::EVERY]
+    sample = desk.news_era()[::EVERY]
     assert len(sample) >= 20
     for day in sample:
         sheets = desk.sheets(AsOf(day, None))

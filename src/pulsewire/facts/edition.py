@@ -29,7 +29,7 @@ from pulsewire.analysis.sessions import last_closed_session
 from pulsewire.analysis.snapshot import SymbolAnalysis, UniverseAnalysis
 from pulsewire.errors import check_at_least
 from pulsewire.facts.build import build_factsheet
-from pulsewire.facts.news import news_window, select_edition_news
+from pulsewire.facts.news import dated_only_on, news_window, select_edition_news
 from pulsewire.facts.sheet import FactSheet, Source
 from pulsewire.model import CalendarEvent, Panel, Stale, calendar_for
 from pulsewire.scores.board import ScoreBoard, SymbolScores
@@ -99,13 +99,6 @@ def evening(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59), tzinfo=dt.UTC)
 
 
-def _dated_only_on(day: dt.date) -> pl.Expr:
-    """Items stamped with `day` and no time (exactly midnight UTC): published some time
-    that day, so not known to be out at any given minute of it."""
-    stamp = pl.col("ts_event")
-    return (stamp.dt.date() == day) & (stamp.dt.time() == dt.time(0, 0))
-
-
 def closed_by(symbol: str, day: dt.date, until: dt.datetime | None) -> dt.date:
     """Return the last day whose bar of `symbol` an edition of `day` may read.
 
@@ -165,7 +158,7 @@ class _Edition:
         now = evening(as_of) if until is None else until
         window = news_window(news, now)
         if until is not None:
-            window = window.filter(~_dated_only_on(until.date()))
+            window = window.filter(~dated_only_on(until.date()))
         headlines = select_edition_news(window, symbols, now)
         return cls(universe, board, as_of, events, headlines, until)
 

@@ -479,6 +479,13 @@ def _moment(as_of: dt.datetime) -> pl.Expr:
     return pl.lit(micros).cast(pl.Datetime("us", "UTC"))
 
 
+def dated_only_on(day: dt.date) -> pl.Expr:
+    """Items stamped with `day` and no time (exactly midnight UTC): published some time
+    that day, so not known to be out at any given minute of it."""
+    stamp = pl.col("ts_event")
+    return (stamp.dt.date() == day) & (stamp.dt.time() == dt.time(0, 0))
+
+
 def news_window(news: pl.DataFrame, as_of: dt.datetime, days: int = 7) -> pl.DataFrame:
     """Return the items of `news` published in the `days` days up to `as_of`, prepared.
 
