@@ -32,6 +32,22 @@ class SourceRef(Frozen):
     published: AwareDatetime
 
 
+class Mark(Frozen):
+    """A stretch of one section's text that is not the writer's own words.
+
+    A `figure` prints the fact `key` of the article's FactSheet, a `date` the date
+    `key` (ISO); a `name` is a symbol's name and a `quote` a headline, an event or a
+    data finding, quoted as the sheet holds it. The audit checks each, and that no digit
+    stands outside them; a site links each figure to its provenance.
+    """
+
+    section: str = Field(description="'title', 'body[2]', 'take'...")
+    start: int
+    end: int
+    kind: Literal["figure", "date", "name", "quote"]
+    key: str | None = None
+
+
 class RelatedRef(Frozen):
     """Another article of the same edition, and why it is related."""
 
@@ -66,3 +82,9 @@ class Article(Frozen):
     published: AwareDatetime = Field(description="When the article was written (UTC).")
     data_as_of: dt.date = Field(description="The date of the last bar the article uses.")
     stale: bool = Field(description="The data stopped before the date asked for.")
+    marks: tuple[Mark, ...] = Field(
+        default=(), description="Every figure, date, name and quote of the text, located."
+    )
+    claims: tuple[str, ...] = Field(
+        default=(), description="The messages the text states, each a condition on the sheet."
+    )

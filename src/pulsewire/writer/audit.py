@@ -1,12 +1,18 @@
-"""The audit: every number in an article's text must come from its FactSheet.
+"""The audit: every figure prints its own fact, every claim holds, no part contradicts another.
 
-It reads the text as a reader does, not the writer's intent: it finds each date and
-each number in every prose field (title to Take, score explanations included) and
-looks for a fact that prints that way. Names that contain digits ("Russell 2000", or a
-user's own ticker such as "7203.T"), quoted headlines, the terms a headline matched
-("russell 2000", "10 year"), calendar event names and the data findings the sheet
-states ("1,000 sessions behind") are the sheet's own words and are skipped before
-numbers are read.
+It reads the article as the writer left it, text and marks (`Article.marks`):
+
+- each figure mark prints exactly its fact key, at the sheet's precision, with the
+  right sign: the 50-day average printed where the close is claimed fails;
+- each date mark is a date of the sheet, each name a name the desk knows, each quote
+  a headline, event or finding of the sheet, verbatim;
+- no digit stands outside a mark: a number typed into the words is caught;
+- each claim the article records (`Article.claims`) holds on the sheet;
+- the contradiction rules hold: the direction words of title, dek and lead agree
+  with the day's move and its size; the Take's plan agrees with the call; trend words
+  agree with ADX.
+
+A score's explanation is the sheet's own, checked verbatim.
 """
 
 from __future__ import annotations
@@ -17,21 +23,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
-from pulsewire.article.model import Article
+from pulsewire.article.model import Article, Mark
 from pulsewire.facts.format import forms, price_scale, show_date
 from pulsewire.facts.sheet import FactSheet
 from pulsewire.model import NAMES
+from pulsewire.writer import messages
+from pulsewire.writer.lexicon import character
 
 _ISO: Final = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-_SHORT: Final = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}\b")
-_NUMBER: Final = re.compile(
-    r"(?<![\w.])[-+]?\$?((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:%|x|st|nd|rd|th)?)(?!\w|\.\d)"
-)
+_NUMBER: Final = re.compile(r"[-+]?\$?\d[\d,]*(?:\.\d+)?(?:%|x|st|nd|rd|th)?")
+_UP: Final = re.compile(r"\b(rose|climb|jump|soar|gain|edge[sd]? up|rise|rall)", re.IGNORECASE)
+_DOWN: Final = re.compile(r"\b(fell|fall|tumble|plunge|slip|edge[sd]? down|sank|sink|drop)", re.IGNORECASE)
+_SOFT: Final = re.compile(r"\b(edges? (up|down)|slips?|rises?|hold steady|holds steady)\b", re.IGNORECASE)
+_BUY: Final = re.compile(r"\bbuy\b", re.IGNORECASE)
+_SELL: Final = re.compile(r"\b(sell|short)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
 class Untraced:
-    """A number or date in the text that no fact of the sheet prints."""
+    """Something in the text the sheet cannot back: a figure, a claim or a contradiction."""
 
     section: str
     token: str
@@ -42,8 +52,6 @@ def _sections(article: Article) -> Iterator[tuple[str, str]]:
     yield "title", article.title
     yield "dek", article.dek
     yield "summary", article.summary
-    for badge in article.scores:
-        yield f"score {badge.name}", badge.explanation
     for name in ("body", "watch", "catalysts", "risks", "opportunities"):
         for index, text in enumerate(getattr(article, name)):
             yield f"{name}[{index}]", text
@@ -61,36 +69,104 @@ def _dates(sheet: FactSheet) -> set[dt.date]:
     return days
 
 
-def audit(article: Article, sheet: FactSheet) -> list[Untraced]:
-    """Return every number or date of `article`'s text that `sheet` cannot back."""
-    scale = price_scale(sheet.facts)  # prices print with the decimals of the close
-    printable = {form for fact in sheet.facts.values() for form in forms(fact, scale=scale)}
-    days = _dates(sheet)
-    iso, short = {d.isoformat() for d in days}, {show_date(d) for d in days}
-    phrases = sorted(
-        {
-            *NAMES.values(),
-            sheet.symbol,
-            sheet.name,
+class _Reader:
+    """What the sheet lets an article print, gathered once per audit."""
+
+    def __init__(self, sheet: FactSheet) -> None:
+        self.sheet = sheet
+        self.scale = price_scale(sheet.facts)
+        self.days = {d.isoformat(): d for d in _dates(sheet)}
+        self.names = {
+            n.lower()
+            for n in (
+                *NAMES.values(),
+                *character(sheet.symbol).aliases,
+                sheet.symbol,
+                sheet.name,
+                *(r.name for r in sheet.related),
+            )
+        }
+        self.quotes = {
             *(s.title for s in sheet.news),
-            *(term for s in sheet.news for term in s.matched),
+            *(e.event for e in sheet.events),
             *sheet.findings,
             *([sheet.stale_reason] if sheet.stale_reason else []),
-            *(e.event for e in sheet.events),
-        },
-        key=len,
-        reverse=True,
-    )
-    words = re.compile("|".join(re.escape(phrase) for phrase in phrases), re.IGNORECASE)
-    found = []
+        }
+
+    def problem(self, mark: Mark, text: str) -> str | None:
+        """Return why `text`, at `mark`, is not what the sheet holds; None when it is."""
+        if mark.kind == "figure":
+            fact = self.sheet.facts.get(mark.key or "")
+            if fact is None:
+                return f"no fact {mark.key!r}"
+            bare = text.lstrip("+-").lstrip("$")
+            if bare not in forms(fact, scale=self.scale):
+                return f"prints {text!r}, not {mark.key}"
+            if (text.startswith("+") and fact.value <= 0) or (text.startswith("-") and fact.value >= 0):
+                return f"the sign of {mark.key} is wrong"
+            return None
+        if mark.kind == "date":
+            known = self.days.get(mark.key or "")
+            return None if known is not None and text in (show_date(known), known.isoformat()) else "a date the sheet does not hold"
+        if mark.kind == "name":
+            return None if text.lower() in self.names else "a name the desk does not know"
+        return None if text in self.quotes else "a quote the sheet does not hold"
+
+
+def _contradictions(article: Article, sheet: FactSheet) -> Iterator[Untraced]:
+    """The rules a reader checks first: direction, size, plan against call, trend against ADX."""
+    holds = lambda claim: messages.holds(claim, sheet)  # noqa: E731
+    lead = article.body[0] if article.body and not sheet.stale else ""
+    for section, text in (("title", article.title), ("dek", article.dek), ("body[0]", lead)):
+        if sheet.stale:
+            break
+        if holds("move.down") and _UP.search(text) and not _DOWN.search(text):
+            yield Untraced(section, "direction", text)
+        if holds("move.up") and _DOWN.search(text) and not _UP.search(text):
+            yield Untraced(section, "direction", text)
+    if (holds("move.big") or holds("move.shock")) and _SOFT.search(article.title):
+        yield Untraced("title", "soft verb for a big move", article.title)
+    call = messages.call(sheet)
+    if call == "Bullish" and _SELL.search(article.take):
+        yield Untraced("take", "a sell plan on a long call", article.take)
+    if call == "Bearish" and _BUY.search(article.take):
+        yield Untraced("take", "a buy plan on a short call", article.take)
     for section, text in _sections(article):
-        rest = words.sub(" ", text)
-        for pattern, known in ((_ISO, iso), (_SHORT, short)):
-            for token in pattern.findall(rest):
-                if token not in known:
-                    found.append(Untraced(section, token, text))
-            rest = pattern.sub(" ", rest)
-        for token in _NUMBER.findall(rest):
-            if token not in printable:
-                found.append(Untraced(section, token, text))
+        if "No trend qualifies" in text and not holds("adx.none"):
+            yield Untraced(section, "no trend, with ADX at a trend", text)
+        if "The regime is a trend" in text and not holds("adx.trend"):
+            yield Untraced(section, "a trend, with ADX under the line", text)
+
+
+def audit(article: Article, sheet: FactSheet) -> list[Untraced]:
+    """Return every figure, date, claim or contradiction of `article` that `sheet` cannot back."""
+    reader = _Reader(sheet)
+    texts = dict(_sections(article))
+    found: list[Untraced] = []
+    covered: dict[str, list[tuple[int, int]]] = {}
+    for mark in article.marks:
+        text = texts.get(mark.section)
+        if text is None or not 0 <= mark.start < mark.end <= len(text):
+            found.append(Untraced(mark.section, "mark", "a mark outside its section"))
+            continue
+        span = text[mark.start : mark.end]
+        problem = reader.problem(mark, span)
+        if problem is not None:
+            found.append(Untraced(mark.section, span, problem))
+        covered.setdefault(mark.section, []).append((mark.start, mark.end))
+    for section, text in texts.items():
+        rest = list(text)
+        for start, end in covered.get(section, ()):
+            rest[start:end] = " " * (end - start)
+        for token in _NUMBER.findall("".join(rest)):
+            found.append(Untraced(section, token, text))
+    by_name = {s.name: s for s in sheet.scores}
+    for badge in article.scores:
+        score = by_name.get(badge.name)
+        if score is None or badge.explanation != score.explanation:
+            found.append(Untraced(f"score {badge.name}", badge.display, badge.explanation))
+    for claim in article.claims:
+        if not messages.holds(claim.rpartition(":")[2], sheet):
+            found.append(Untraced("claims", claim, "the sheet does not hold it"))
+    found.extend(_contradictions(article, sheet))
     return found
