@@ -58,7 +58,9 @@ def _btc(edition: Edition) -> tuple[str, FactSheet]:
     index = next(i for i, a in enumerate(edition.articles) if a.symbol == "BTC-USD")
     article, sheet = edition.articles[index], edition.sheets[index]
     assert audit(article, sheet) == []
-    return to_markdown(article), sheet
+    # The desk's own words: quoted headlines and the cited sources carry their own prices.
+    text = to_markdown(article).partition("## Sources")[0]
+    return re.sub(r"“[^”]*”", "“”", text), sheet
 
 
 @pytest.mark.parametrize("day", DAYS, ids=str)

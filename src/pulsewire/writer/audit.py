@@ -31,10 +31,15 @@ from pulsewire.writer import messages
 from pulsewire.writer.lexicon import character
 
 _ISO: Final = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_SHORT: Final = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}\b")
 _NUMBER: Final = re.compile(r"[-+]?\$?\d[\d,]*(?:\.\d+)?(?:%|x|st|nd|rd|th)?")
 _UP: Final = re.compile(r"\b(rose|climb|jump|soar|gain|edge[sd]? up|rise|rall)", re.IGNORECASE)
-_DOWN: Final = re.compile(r"\b(fell|fall|tumble|plunge|slip|edge[sd]? down|sank|sink|drop)", re.IGNORECASE)
-_SOFT: Final = re.compile(r"\b(edges? (up|down)|slips?|rises?|hold steady|holds steady)\b", re.IGNORECASE)
+_DOWN: Final = re.compile(
+    r"\b(fell|fall|tumble|plunge|slip|edge[sd]? down|sank|sink|drop)", re.IGNORECASE
+)
+_SOFT: Final = re.compile(
+    r"\b(edges? (up|down)|slips?|rises?|hold steady|holds steady)\b", re.IGNORECASE
+)
 _BUY: Final = re.compile(r"\bbuy\b", re.IGNORECASE)
 _SELL: Final = re.compile(r"\b(sell|short)\b", re.IGNORECASE)
 
@@ -102,12 +107,18 @@ class _Reader:
             bare = text.lstrip("+-").lstrip("$")
             if bare not in forms(fact, scale=self.scale):
                 return f"prints {text!r}, not {mark.key}"
-            if (text.startswith("+") and fact.value <= 0) or (text.startswith("-") and fact.value >= 0):
+            if (text.startswith("+") and fact.value <= 0) or (
+                text.startswith("-") and fact.value >= 0
+            ):
                 return f"the sign of {mark.key} is wrong"
             return None
         if mark.kind == "date":
             known = self.days.get(mark.key or "")
-            return None if known is not None and text in (show_date(known), known.isoformat()) else "a date the sheet does not hold"
+            return (
+                None
+                if known is not None and text in (show_date(known), known.isoformat())
+                else "a date the sheet does not hold"
+            )
         if mark.kind == "name":
             return None if text.lower() in self.names else "a name the desk does not know"
         return None if text in self.quotes else "a quote the sheet does not hold"
@@ -158,7 +169,10 @@ def audit(article: Article, sheet: FactSheet) -> list[Untraced]:
         rest = list(text)
         for start, end in covered.get(section, ()):
             rest[start:end] = " " * (end - start)
-        for token in _NUMBER.findall("".join(rest)):
+        unmarked = "".join(rest)
+        for token in _SHORT.findall(unmarked):
+            found.append(Untraced(section, token, text))
+        for token in _NUMBER.findall(_SHORT.sub(" ", unmarked)):
             found.append(Untraced(section, token, text))
     by_name = {s.name: s for s in sheet.scores}
     for badge in article.scores:

@@ -149,11 +149,21 @@ class _Writer:
     # -- the story -----------------------------------------------------------------
 
     def _direction(self) -> str:
-        return "move.up" if self.holds("move.up") else "move.down" if self.holds("move.down") else "move.flat"
+        return (
+            "move.up"
+            if self.holds("move.up")
+            else "move.down"
+            if self.holds("move.down")
+            else "move.flat"
+        )
 
     def _size(self) -> str | None:
         return next(
-            (c for c in ("move.shock", "move.big", "move.large", "move.normal", "move.small") if self.holds(c)),
+            (
+                c
+                for c in ("move.shock", "move.big", "move.large", "move.normal", "move.small")
+                if self.holds(c)
+            ),
             None,
         )
 
@@ -161,9 +171,15 @@ class _Writer:
         """The angle in a line; cased by the caller (`headline_case` keeps every offset)."""
         s, angle = self.sheet, self.angle
         many = _plural(self.refer.full)
-        inserts: dict[str, str | Span | Text] = {"who": name(self.refer.full), "date": day(s.data_as_of), "symbol": name(s.symbol)}
+        inserts: dict[str, str | Span | Text] = {
+            "who": name(self.refer.full),
+            "date": day(s.data_as_of),
+            "symbol": name(s.symbol),
+        }
         if angle == "stale":
-            return fill("<symbol> Data Stop at <date>: No Call Until the Feed Is Back", self.f, inserts)
+            return fill(
+                "<symbol> Data Stop at <date>: No Call Until the Feed Is Back", self.f, inserts
+            )
         up = self.holds("move.up")
         verbs = {
             "move.shock": ("Soar", "Plunge"),
@@ -173,12 +189,23 @@ class _Writer:
             "move.small": ("Edge Up", "Edge Down"),
         }
         size = self._size()
-        verb = (verbs[size][0 if up else 1] if size and not self.holds("move.flat") else "Hold Steady")
+        verb = (
+            verbs[size][0 if up else 1] if size and not self.holds("move.flat") else "Hold Steady"
+        )
         if not many:
             first, _, rest = verb.partition(" ")
-            verb = (first + ("es" if first.endswith("sh") else "s") + (" " + rest if rest else "")).strip()
+            verb = (
+                first + ("es" if first.endswith("sh") else "s") + (" " + rest if rest else "")
+            ).strip()
         templates: dict[str, str] = {
-            "move": f"<who> {verb} {{return_1:pct}} " + ("as the Tape Turns" if self.holds("peers.alone") else "in a Broad Move" if self.holds("peers.shared") else "on the Day"),
+            "move": f"<who> {verb} {{return_1:pct}} "
+            + (
+                "as the Tape Turns"
+                if self.holds("peers.alone")
+                else "in a Broad Move"
+                if self.holds("peers.shared")
+                else "on the Day"
+            ),
             "high": f"<who> {verb} to a Fresh {{window.year_weeks:num}}-Week High at {{close:price}}",
             "low": f"<who> {verb} to a Fresh {{window.year_weeks:num}}-Week Low at {{close:price}}",
             "breakout": f"<who> Break{'' if many else 's'} Out of a Tight {{window.month:num}}-Session Channel",
@@ -189,7 +216,11 @@ class _Writer:
             "range": f"<who> {verb}, Still in the Range",
         }
         template = templates[angle]
-        if angle in ("squeeze", "range") and self.support is not None and self.resistance is not None:
+        if (
+            angle in ("squeeze", "range")
+            and self.support is not None
+            and self.resistance is not None
+        ):
             template += " Between {support.1.price:price} and {resistance.1.price:price}"
         return fill(template, self.f, inserts)
 
@@ -208,7 +239,9 @@ class _Writer:
             "record.against": "the record runs so far against it that the desk takes the other side",
         }
         said = next((v for c, v in verdict.items() if self.holds(c)), "")
-        tail = f"; Pulse {{pulse:num}}/{{scale.pulse:num}} reads {self.label}" + (f", but {said}" if said and self.label != "Neutral" else "")
+        tail = f"; Pulse {{pulse:num}}/{{scale.pulse:num}} reads {self.label}" + (
+            f", but {said}" if said and self.label != "Neutral" else ""
+        )
         dek = self.state("<it> " + move + tail + ".", self._direction())
         self.refer = _Refer(s)  # the body names the symbol in full again
         return dek
@@ -221,12 +254,21 @@ class _Writer:
 
     def summary(self) -> Text:
         s, p = self.sheet, self.scores
-        text = "Pulse {pulse:num}/{scale.pulse:num}; conviction " + p["Conviction"].label.lower() + "; risk " + p["Risk"].label.lower()
+        text = (
+            "Pulse {pulse:num}/{scale.pulse:num}; conviction "
+            + p["Conviction"].label.lower()
+            + "; risk "
+            + p["Risk"].label.lower()
+        )
         if "Threat" in p:
             text += "; Threat {threat:whole}/{scale.threat:num}"
             if self.f.has("threat.probability", "threat.move", "window.week"):
                 text += " ({threat.probability:pct} modelled odds of a {window.week:num}-session move beyond {threat.move:pct})"
-        text += "; regime: " + ("not called on stale data" if s.stale else (s.regime or "warming up")) + "."
+        text += (
+            "; regime: "
+            + ("not called on stale data" if s.stale else (s.regime or "warming up"))
+            + "."
+        )
         return fill(text, self.f, {})
 
     def lead(self) -> Text | None:
@@ -234,7 +276,7 @@ class _Writer:
         if s.stale:
             return self.paragraph(
                 self.state(
-                    "First, the data: <reason>. A price that stops changing because the feed stopped is not a quiet market, so this piece makes no claim about where <it> trade<s> now; its figures are as of <date>.",
+                    "First, the data: <reason>. A price that stops changing because the feed stopped says nothing of the market, so this piece makes no claim about where <it> trade<s> now; its figures are as of <date>.",
                     "stale",
                     reason=quote(s.stale_reason or "the feed stopped"),
                     date=day(s.data_as_of),
@@ -248,7 +290,11 @@ class _Writer:
             "move.normal": ", an ordinary-sized day",
             "move.small": ", well inside <its> usual daily range",
         }.get(size or "", "")
-        first = self.state("<it> " + self._move_words(capital=True) + sized + ".", self._direction(), *([size] if size else []))
+        first = self.state(
+            "<it> " + self._move_words(capital=True) + sized + ".",
+            self._direction(),
+            *([size] if size else []),
+        )
         return self.paragraph(first, self._peers(), self._news_lead())
 
     def _peers(self) -> Text | None:
@@ -257,7 +303,10 @@ class _Writer:
         if not moves:
             return None
         listed = joined(
-            (joined(((name(r.name),), (f.span(f"related.{r.symbol}.change", "spct"),)), " ") for r in moves),
+            (
+                joined(((name(r.name),), (f.span(f"related.{r.symbol}.change", "spct"),)), " ")
+                for r in moves
+            ),
             ", ",
         )
         for claim, lead in (
@@ -287,27 +336,67 @@ class _Writer:
         if s.stale or not f.has("return_5", "return_20"):
             return None
         clocks = (
-            self.state("Over {window.week:num} sessions <it> <is> {return_5:spct} and over {window.month:num} {return_20:spct}, the same way on both clocks" + self._month_tail() + ".", "clocks.agree", *self._month_claim())
+            self.state(
+                "Over {window.week:num} sessions <it> <is> {return_5:spct} and over {window.month:num} {return_20:spct}, the same way on both clocks"
+                + self._month_tail()
+                + ".",
+                "clocks.agree",
+                *self._month_claim(),
+            )
             if self.holds("clocks.agree")
-            else self.state("The week ({return_5:spct}) cuts across the month ({return_20:spct})" + self._month_tail() + ".", "clocks.split", *self._month_claim())
+            else self.state(
+                "The week ({return_5:spct}) cuts across the month ({return_20:spct})"
+                + self._month_tail()
+                + ".",
+                "clocks.split",
+                *self._month_claim(),
+            )
         )
         high = None
         if self.holds("high.fresh"):
-            high = self.state("The close is a fresh {window.year_weeks:num}-week high.", "high.fresh")
+            high = self.state(
+                "The close is a fresh {window.year_weeks:num}-week high.", "high.fresh"
+            )
         elif f.has("drawdown_252", "high_252") and f.value("drawdown_252") < 0:
             regain = " (+{regain_252:pct} to regain it)" if f.has("regain_252") else ""
-            high = self.state("<it> trade<s> {drawdown_252:pct} below <its> {window.year_weeks:num}-week high of {high_252:price}" + regain + ".")
+            high = self.state(
+                "<it> trade<s> {drawdown_252:pct} below <its> {window.year_weeks:num}-week high of {high_252:price}"
+                + regain
+                + "."
+            )
         averages = None
         if f.has("distance_sma_50", "distance_sma_200", "sma_50", "sma_200"):
             side50 = "above" if f.value("distance_sma_50") > 0 else "below"
             side200 = "above" if f.value("distance_sma_200") > 0 else "below"
             shape = next(
-                (v for c, v in (("averages.above", "both averages rise beneath it as support"), ("averages.below", "both averages sit overhead"), ("averages.mixed", "the short and the long trend disagree")) if self.holds(c)),
+                (
+                    v
+                    for c, v in (
+                        ("averages.above", "both averages rise beneath it as support"),
+                        ("averages.below", "both averages sit overhead"),
+                        ("averages.mixed", "the short and the long trend disagree"),
+                    )
+                    if self.holds(c)
+                ),
                 None,
             )
-            claim = next(c for c in ("averages.above", "averages.below", "averages.mixed") if self.holds(c)) if shape else None
+            claim = (
+                next(
+                    c
+                    for c in ("averages.above", "averages.below", "averages.mixed")
+                    if self.holds(c)
+                )
+                if shape
+                else None
+            )
             averages = self.state(
-                "Price sits {distance_sma_50:pct} " + side50 + " the {window.sma_50:num}-day average ({sma_50:price}) and {distance_sma_200:pct} " + side200 + " the {window.sma_200:num}-day ({sma_200:price})" + (f": {shape}" if shape else "") + ".",
+                "Price sits {distance_sma_50:pct} "
+                + side50
+                + " the {window.sma_50:num}-day average ({sma_50:price}) and {distance_sma_200:pct} "
+                + side200
+                + " the {window.sma_200:num}-day ({sma_200:price})"
+                + (f": {shape}" if shape else "")
+                + ".",
                 *([claim] if claim else []),
             )
         return self.paragraph(clocks, high, averages)
@@ -325,27 +414,64 @@ class _Writer:
         if s.stale or not f.has("adx_14", "rsi_14"):
             return None
         if self.holds("regime.squeeze"):
-            trend = self.state("Bollinger bandwidth is in the narrowest tenth of its year, a squeeze: the bands say how tight, not which way; ADX reads {adx_14:num}.", "regime.squeeze")
+            trend = self.state(
+                "Bollinger bandwidth is in the narrowest tenth of its year, a squeeze: the bands say how tight, not which way; ADX reads {adx_14:num}.",
+                "regime.squeeze",
+            )
         elif self.holds("regime.breakout"):
-            trend = self.state("The close left a narrow {window.month:num}-session channel, a breakout by the desk's rules; ADX reads {adx_14:num}.", "regime.breakout")
+            trend = self.state(
+                "The close left a narrow {window.month:num}-session channel, a breakout by the desk's rules; ADX reads {adx_14:num}.",
+                "regime.breakout",
+            )
         elif self.holds("regime.trend up") or self.holds("regime.trend down"):
             which = "regime.trend up" if self.holds("regime.trend up") else "regime.trend down"
-            trend = self.state("The regime is a " + which.split(".")[1] + ": ADX {adx_14:num}, past the {threshold.adx_trend:num} that marks a trend, with the {window.sma_50:num}-day sloping the same way.", which, "adx.trend")
+            trend = self.state(
+                "The regime is a "
+                + which.split(".")[1]
+                + ": ADX {adx_14:num}, past the {threshold.adx_trend:num} that marks a trend, with the {window.sma_50:num}-day sloping the same way.",
+                which,
+                "adx.trend",
+            )
         elif self.holds("adx.weak"):
-            trend = self.state("No trend qualifies: ADX {adx_14:num} shows almost no directional pull.", "adx.weak", "adx.none")
+            trend = self.state(
+                "No trend qualifies: ADX {adx_14:num} shows almost no directional pull.",
+                "adx.weak",
+                "adx.none",
+            )
         elif self.holds("adx.none"):
-            trend = self.state("No trend qualifies: ADX {adx_14:num} is under the {threshold.adx_trend:num} that marks one.", "adx.none")
+            trend = self.state(
+                "No trend qualifies: ADX {adx_14:num} is under the {threshold.adx_trend:num} that marks one.",
+                "adx.none",
+            )
         else:
-            trend = self.state("ADX {adx_14:num} shows directional force, though the average's slope does not confirm a trend.", "adx.trend")
+            trend = self.state(
+                "ADX {adx_14:num} shows directional force, though the average's slope does not confirm a trend.",
+                "adx.trend",
+            )
         rsi = next(
             (
                 self.state(template, claim)
                 for claim, template in (
-                    ("rsi.overbought", "RSI ({window.rsi:num}) is {rsi_14:num}, past the {threshold.rsi_high:num} line that marks overbought"),
-                    ("rsi.oversold", "RSI ({window.rsi:num}) is {rsi_14:num}, under the {threshold.rsi_low:num} line that marks oversold"),
-                    ("rsi.upper", "RSI ({window.rsi:num}) reads {rsi_14:num}, in the upper half and short of {threshold.rsi_high:num}"),
-                    ("rsi.lower", "RSI ({window.rsi:num}) reads {rsi_14:num}, in the lower half and above {threshold.rsi_low:num}"),
-                    ("rsi.middle", "RSI ({window.rsi:num}) reads {rsi_14:num}, neither stretched nor washed out"),
+                    (
+                        "rsi.overbought",
+                        "RSI ({window.rsi:num}) is {rsi_14:num}, past the {threshold.rsi_high:num} line that marks overbought",
+                    ),
+                    (
+                        "rsi.oversold",
+                        "RSI ({window.rsi:num}) is {rsi_14:num}, under the {threshold.rsi_low:num} line that marks oversold",
+                    ),
+                    (
+                        "rsi.upper",
+                        "RSI ({window.rsi:num}) reads {rsi_14:num}, in the upper half and short of {threshold.rsi_high:num}",
+                    ),
+                    (
+                        "rsi.lower",
+                        "RSI ({window.rsi:num}) reads {rsi_14:num}, in the lower half and above {threshold.rsi_low:num}",
+                    ),
+                    (
+                        "rsi.middle",
+                        "RSI ({window.rsi:num}) reads {rsi_14:num}, neither stretched nor washed out",
+                    ),
                 )
                 if self.holds(claim)
             ),
@@ -353,18 +479,32 @@ class _Writer:
         )
         vol = None
         if f.has("realized_volatility_20", "volatility_percentile"):
-            read = next((w for c, w in (("volatility.calm", ", calm by its own standards"), ("volatility.wild", ", wild by its own standards")) if self.holds(c)), "")
+            read = next(
+                (
+                    w
+                    for c, w in (
+                        ("volatility.calm", ", calm by its own standards"),
+                        ("volatility.wild", ", wild by its own standards"),
+                    )
+                    if self.holds(c)
+                ),
+                "",
+            )
             claims = [c for c in ("volatility.calm", "volatility.wild") if self.holds(c)]
-            vol = self.state(", while {window.volatility:num}-day volatility runs at {realized_volatility_20:pct}, the {volatility_percentile:rank} percentile of its year" + read, *claims)
+            vol = self.state(
+                ", while {window.volatility:num}-day volatility runs at {realized_volatility_20:pct}, the {volatility_percentile:rank} percentile of its year"
+                + read,
+                *claims,
+            )
         momentum = joined((rsi or (), vol or (), words(".")), "") if rsi else None
         return self.paragraph(trend, momentum)
 
     def strength(self) -> Text | None:
         s, f = self.sheet, self.f
         missing = {
-            BenchmarkBar.NOT_HELD: "The store holds no series for <spx>, so <it> <is> not measured against the market.",
-            BenchmarkBar.NOT_YET: "The series for <spx> does not reach back this far, so <it> <is> not measured against the market.",
-            BenchmarkBar.NOT_CURRENT: "The feed for <spx> has stopped, so <it> <is> not measured against the market.",
+            BenchmarkBar.NOT_HELD: "The store holds neither <spx> nor a related market, so no relative strength is given for <it>.",
+            BenchmarkBar.NOT_YET: "The series for <spx> does not reach back this far, so no relative strength is given for <it>.",
+            BenchmarkBar.NOT_CURRENT: "The feed for <spx> has stopped, so no relative strength is given for <it>.",
         }
         if s.benchmark in missing:
             return self.paragraph(self.state(missing[s.benchmark], spx=_SPX))
@@ -373,8 +513,26 @@ class _Writer:
         wide = ["strength.wide"] if self.holds("strength.wide") else []
         margin = ", a wide margin" if wide else ", a narrow margin"
         if self.holds("strength.ahead"):
-            return self.paragraph(self.state("On a total-return basis <it> <has> beaten <spx> by {strength.vs_spy_20:pct} over {window.month:num} sessions" + margin + ".", "strength.ahead", *wide, spx=_SPX))
-        return self.paragraph(self.state("On a total-return basis <it> <has> trailed <spx> by {strength.vs_spy_20:pct} over {window.month:num} sessions" + margin + ".", "strength.behind", *wide, spx=_SPX))
+            return self.paragraph(
+                self.state(
+                    "On a total-return basis <it> <has> beaten <spx> by {strength.vs_spy_20:pct} over {window.month:num} sessions"
+                    + margin
+                    + ".",
+                    "strength.ahead",
+                    *wide,
+                    spx=_SPX,
+                )
+            )
+        return self.paragraph(
+            self.state(
+                "On a total-return basis <it> <has> trailed <spx> by {strength.vs_spy_20:pct} over {window.month:num} sessions"
+                + margin
+                + ".",
+                "strength.behind",
+                *wide,
+                spx=_SPX,
+            )
+        )
 
     def odds(self) -> Text | None:
         s, f = self.sheet, self.f
@@ -383,7 +541,9 @@ class _Writer:
             return None
         fit = "its peers' own fit" if threat.own_fit else "a fit pooled over every symbol"
         first = self.state(
-            "Threat reads {threat:whole}/{scale.threat:num}: the desk's model, " + fit + ", gives {threat.probability:pct} odds of a move beyond {threat.move:pct} either way within {window.week:num} sessions, twice <its> long-run volatility for that span."
+            "Threat reads {threat:whole}/{scale.threat:num}: the desk's model, "
+            + fit
+            + ", gives {threat.probability:pct} odds of a move beyond {threat.move:pct} either way within {window.week:num} sessions, twice <its> long-run volatility for that span."
         )
         record = None
         if f.has("threat.cases", "threat.frequency", "threat.base_rate"):
@@ -400,9 +560,23 @@ class _Writer:
             return None
         h = next((h for h in held if h.supported), held[0])
         key = f"history.calm.{h.horizon}"
-        verdict = ", more often than on an average day" if h.supported else ", not enough to claim a pattern"
+        verdict = (
+            ", more often than on an average day"
+            if h.supported
+            else ", not enough to claim a pattern"
+        )
         return self.state(
-            "Volatility is in the calmest tenth of <its> year; in {" + key + ".cases:num} such past cases, {" + key + ".frequency:pct} broke out within {" + key + ".horizon:num} sessions (a move beyond twice the calm {window.volatility:num}-day volatility), against {" + key + ".base_rate:pct} on all days" + verdict + "."
+            "Volatility is in the calmest tenth of <its> year; in {"
+            + key
+            + ".cases:num} such past cases, {"
+            + key
+            + ".frequency:pct} broke out within {"
+            + key
+            + ".horizon:num} sessions (a move beyond twice the calm {window.volatility:num}-day volatility), against {"
+            + key
+            + ".base_rate:pct} on all days"
+            + verdict
+            + "."
         )
 
     # -- the map ---------------------------------------------------------------------
@@ -410,9 +584,19 @@ class _Writer:
     def _level(self, level: LevelFact) -> Text:
         above = level.side == "resistance"
         key = f"{level.side}.1"
-        zone = "{" + key + ".price:price}" if self.f.price(f"{key}.low") == self.f.price(f"{key}.high") else "{" + key + ".low:price}-{" + key + ".high:price}"
+        zone = (
+            "{" + key + ".price:price}"
+            if self.f.price(f"{key}.low") == self.f.price(f"{key}.high")
+            else "{" + key + ".low:price}-{" + key + ".high:price}"
+        )
         edge = "{" + key + (".high" if above else ".low") + ":price}"
-        tested = "once" if level.touches == 1 else "twice" if level.touches == 2 else "{" + key + ".touches:num} times"
+        tested = (
+            "once"
+            if level.touches == 1
+            else "twice"
+            if level.touches == 2
+            else "{" + key + ".touches:num} times"
+        )
         flipped = (", a former floor" if above else ", a former ceiling") if level.flipped else ""
         nxt = f"{level.side}.2.price"
         if self.f.has(nxt):
@@ -420,7 +604,19 @@ class _Writer:
         else:
             beyond = f"; beyond {edge} the map has no {'ceiling' if above else 'floor'}"
         return self.state(
-            ("Resistance" if above else "Support") + " sits at " + zone + " ({" + key + ".distance:pct} " + ("above" if above else "below") + "), tested " + tested + ", last <last>" + flipped + beyond + ".",
+            ("Resistance" if above else "Support")
+            + " sits at "
+            + zone
+            + " ({"
+            + key
+            + ".distance:pct} "
+            + ("above" if above else "below")
+            + "), tested "
+            + tested
+            + ", last <last>"
+            + flipped
+            + beyond
+            + ".",
             last=day(level.last_touch),
         )
 
@@ -431,32 +627,95 @@ class _Writer:
                 self.refer.paragraph()
                 items.append(self._level(level))
         if f.has("range.low", "range.high", "range.bars"):
-            items.append(self.state("Range: {range.low:price}-{range.high:price} over {range.bars:num} bars; a close beyond either edge ends it."))
+            items.append(
+                self.state(
+                    "Range: {range.low:price}-{range.high:price} over {range.bars:num} bars; a close beyond either edge ends it."
+                )
+            )
         if f.has("ema_20", "sma_50", "sma_200"):
-            items.append(self.state("Averages: the {window.ema_20:num}-day EMA at {ema_20:price}, the {window.sma_50:num}-day at {sma_50:price}, the {window.sma_200:num}-day at {sma_200:price}."))
+            items.append(
+                self.state(
+                    "Averages: the {window.ema_20:num}-day EMA at {ema_20:price}, the {window.sma_50:num}-day at {sma_50:price}, the {window.sma_200:num}-day at {sma_200:price}."
+                )
+            )
         if f.has("volume_ratio_20"):
-            read = next((w for c, w in (("volume.heavy", "heavy turnover"), ("volume.light", "light turnover, so read the move lightly")) if self.holds(c)), "ordinary turnover")
+            read = next(
+                (
+                    w
+                    for c, w in (
+                        ("volume.heavy", "heavy turnover"),
+                        ("volume.light", "light turnover, so read the move lightly"),
+                    )
+                    if self.holds(c)
+                ),
+                "ordinary turnover",
+            )
             claims = [c for c in ("volume.heavy", "volume.light") if self.holds(c)]
-            items.append(self.state("Volume: {volume_ratio_20:num} its {window.volume:num}-day mean, " + read + ".", *claims))
+            items.append(
+                self.state(
+                    "Volume: {volume_ratio_20:num} its {window.volume:num}-day mean, " + read + ".",
+                    *claims,
+                )
+            )
         if f.has("atr_14", "atr_percent"):
-            items.append(self.state("Daily range: ATR ({window.atr:num}) {atr_14:price}, {atr_percent:pct} of the close; a stop inside one ATR is noise."))
+            items.append(
+                self.state(
+                    "Daily range: ATR ({window.atr:num}) {atr_14:price}, {atr_percent:pct} of the close; a stop inside one ATR is noise."
+                )
+            )
         return tuple(items)
 
     def catalysts(self) -> tuple[Text, ...]:
-        items = []
-        for index, event in enumerate(self.sheet.events):
-            channel = EVENT_CHANNELS[release(event.event).story][0]
-            days = "day" if event.days_ahead == 1 else "days"
-            items.append(
-                self.state("<event>, <when>, in {event." + str(index) + ".days:num} " + days + ": " + channel + ".", event=quote(event.event), when=day(event.date))
+        """The releases ahead in one line (the nearest with why it matters), then the news."""
+        s, items = self.sheet, []
+        if s.events:
+            first, *rest = s.events
+            channel = EVENT_CHANNELS[release(first.event).story][0]
+            days = "day" if first.days_ahead == 1 else "days"
+            later = joined(
+                (joined(((quote(e.event),), words(" on "), (day(e.date),)), "") for e in rest), "; "
             )
-        for source in self.sheet.news:
-            if source.url in self.cited or len(items) >= 5:
-                continue
-            self.cited.add(source.url)
-            items.append(self.state("“<title>” (<domain>, <when>).", title=quote(source.title), domain=source.domain, when=day(source.published.date())))
-        if not self.sheet.events:
-            items.append(self.state("No high-importance US release is on the calendar for the next two weeks.", "events.none"))
+            items.append(
+                self.state(
+                    "Next on the calendar: <event> on <when>, in {event.0.days:num} "
+                    + days
+                    + "; "
+                    + channel
+                    + (". After it: <later>." if rest else "."),
+                    event=quote(first.event),
+                    when=day(first.date),
+                    later=later,
+                )
+            )
+        else:
+            items.append(
+                self.state(
+                    "No high-importance US release is on the calendar for the next two weeks.",
+                    "events.none",
+                )
+            )
+        others = [n for n in s.news if n.url not in self.cited][:4]
+        if others:
+            self.cited.update(n.url for n in others)
+            listed = joined(
+                (
+                    joined(
+                        (
+                            words("“"),
+                            (quote(n.title),),
+                            words("” ("),
+                            words(n.domain),
+                            words(", "),
+                            (day(n.published.date()),),
+                            words(")"),
+                        ),
+                        "",
+                    )
+                    for n in others
+                ),
+                "; ",
+            )
+            items.append(self.state("Also in the news: <listed>.", listed=listed))
         return tuple(items)
 
     # -- the plan ----------------------------------------------------------------------
@@ -464,30 +723,77 @@ class _Writer:
     def risks(self) -> tuple[Text, ...]:
         s, f, items = self.sheet, self.f, []
         if s.stale:
-            items.append(self.state("The feed behind these figures stopped; the real price may be far from {close:price}."))
+            items.append(
+                self.state(
+                    "The feed behind these figures stopped; the real price may be far from {close:price}."
+                )
+            )
         if self.support is not None:
-            nxt = ", with {support.2.price:price} the next floor" if f.has("support.2.price") else ""
-            items.append(self.state("A close below {support.1.low:price} breaks the nearest floor" + nxt + "."))
+            nxt = (
+                ", with {support.2.price:price} the next floor" if f.has("support.2.price") else ""
+            )
+            items.append(
+                self.state(
+                    "A close below {support.1.low:price} breaks the nearest floor" + nxt + "."
+                )
+            )
         if self.holds("drawdown.deep"):
             deep = ["drawdown.bear"] if self.holds("drawdown.bear") else []
-            items.append(self.state("The climb back is long: " + ("a bear-market hole, " if deep else "") + "{drawdown_252:pct} below the {window.year_weeks:num}-week high.", "drawdown.deep", *deep))
+            items.append(
+                self.state(
+                    "The climb back is long: "
+                    + ("a bear-market hole, " if deep else "")
+                    + "{drawdown_252:pct} below the {window.year_weeks:num}-week high.",
+                    "drawdown.deep",
+                    *deep,
+                )
+            )
         if s.events:
             event = s.events[0]
-            items.append(self.state("<event> on <when> can reprice <it> in a session.", event=quote(event.event), when=day(event.date)))
+            items.append(
+                self.state(
+                    "<event> on <when> can reprice <it> in a session.",
+                    event=quote(event.event),
+                    when=day(event.date),
+                )
+            )
         if self.holds("threat.likelier") and f.has("threat.probability"):
-            items.append(self.state("A sharp move is likelier than usual: size positions for a wider swing.", "threat.likelier"))
-        return tuple(items) or (self.state("No single level or event stands out; the risk is a turn in the broad tape."),)
+            items.append(
+                self.state(
+                    "A sharp move is likelier than usual: size positions for a wider swing.",
+                    "threat.likelier",
+                )
+            )
+        return tuple(items) or (
+            self.state(
+                "No single level or event stands out; the risk is a turn in the broad tape."
+            ),
+        )
 
     def opportunities(self) -> tuple[Text, ...]:
         s, f, items = self.sheet, self.f, []
         if s.stale:
             return (self.state("None we can vouch for until the feed is back."),)
         if self.resistance is not None:
-            nxt = ", with {resistance.2.price:price} the next target" if f.has("resistance.2.price") else ""
-            items.append(self.state("A close above {resistance.1.high:price} would turn the map up" + nxt + "."))
+            nxt = (
+                ", with {resistance.2.price:price} the next target"
+                if f.has("resistance.2.price")
+                else ""
+            )
+            items.append(
+                self.state(
+                    "A close above {resistance.1.high:price} would turn the map up" + nxt + "."
+                )
+            )
         if self.support is not None and self.call != "Bearish":
-            items.append(self.state("A pullback that holds {support.1.low:price} offers a defined-risk entry."))
-        return tuple(items) or (self.state("Without mapped levels nearby, patience is the position."),)
+            items.append(
+                self.state(
+                    "A pullback that holds {support.1.low:price} offers a defined-risk entry."
+                )
+            )
+        return tuple(items) or (
+            self.state("Without mapped levels nearby, patience is the position."),
+        )
 
     def take(self) -> Text:
         s = self.sheet
@@ -499,10 +805,26 @@ class _Writer:
         conviction = self.scores["Conviction"].label.lower()
         if self.holds("record.against"):
             side = "short" if self.call == "Bearish" else "long"
-            first = self.state("Against a " + self.label + " tape, our call on <it> is " + side + ", with " + conviction + " conviction.", "record.against", f"call.{self.call}")
+            first = self.state(
+                "Against a "
+                + self.label
+                + " tape, our call on <it> is "
+                + side
+                + ", with "
+                + conviction
+                + " conviction.",
+                f"call.{self.call}",
+            )
         else:
-            lean = {"Bullish": "leans long", "Bearish": "leans short", "Neutral": "has no edge either way"}[self.label]
-            first = self.state("Our read on <it> " + lean + ", with " + conviction + " conviction.", f"call.{self.call}")
+            lean = {
+                "Bullish": "leans long",
+                "Bearish": "leans short",
+                "Neutral": "has no edge either way",
+            }[self.label]
+            first = self.state(
+                "Our read on <it> " + lean + ", with " + conviction + " conviction.",
+                f"call.{self.call}",
+            )
         return joined(x for x in (first, self._record(), self._play()) if x)
 
     def _record(self) -> Text | None:
@@ -516,7 +838,9 @@ class _Writer:
             "against": ", so far below the base rate that the desk calls the other side",
         }[record.verdict]
         return self.state(
-            "Across <group>, past readings as <state> as today's were followed by a {window.week:num}-session <move> in {record.hit_rate:pct} of {record.cases:num} non-overlapping cases, against {record.base_rate:pct} for all their readings" + verdict + ".",
+            "Across <group>, past readings as <state> as today's were followed by a {window.week:num}-session <move> in {record.hit_rate:pct} of {record.cases:num} non-overlapping cases, against {record.base_rate:pct} for all their readings"
+            + verdict
+            + ".",
             f"record.{record.verdict}",
             group=record.group,
             state=record.state.lower().replace(", ", " and "),
@@ -529,10 +853,16 @@ class _Writer:
         if self.support is None or self.resistance is None or not f.has("atr_14"):
             return None
         if self.call == "Bullish":
-            return self.state("The plan: buy pullbacks that hold {support.1.low:price}, with a stop at least one ATR ({atr_14:price}) under the entry and {resistance.1.high:price} the first target.")
+            return self.state(
+                "The plan: buy pullbacks that hold {support.1.low:price}, with a stop at least one ATR ({atr_14:price}) under the entry and {resistance.1.high:price} the first target."
+            )
         if self.call == "Bearish":
-            return self.state("The plan: sell rallies that fail under {resistance.1.high:price}, with a stop at least one ATR ({atr_14:price}) above the entry and {support.1.low:price} the first target.")
-        return self.state("No trade in the middle: a close above {resistance.1.high:price} turns the case up, a close below {support.1.low:price} turns it down.")
+            return self.state(
+                "The plan: sell rallies that fail under {resistance.1.high:price}, with a stop at least one ATR ({atr_14:price}) above the entry and {support.1.low:price} the first target."
+            )
+        return self.state(
+            "No trade in the middle: a close above {resistance.1.high:price} turns the case up, a close below {support.1.low:price} turns it down."
+        )
 
     def tags(self) -> tuple[str, ...]:
         s = self.sheet
@@ -557,7 +887,9 @@ def _badge(score: ScoreFact) -> ScoreBadge:
     return ScoreBadge(**score.model_dump(exclude={"components"}))
 
 
-def _sections(named: Mapping[str, Text | Sequence[Text]]) -> tuple[dict[str, str | tuple[str, ...]], tuple[Mark, ...]]:
+def _sections(
+    named: Mapping[str, Text | Sequence[Text]],
+) -> tuple[dict[str, str | tuple[str, ...]], tuple[Mark, ...]]:
     """Render each section and locate its marks: 'body[2]' for the third paragraph."""
     text: dict[str, str | tuple[str, ...]] = {}
     found: list[Mark] = []
@@ -593,7 +925,14 @@ def write_article(sheet: FactSheet, published: dt.datetime) -> Article:
         "take": w.take(),
     }
     text, found = _sections(named)
-    every = [*text["body"], *text["watch"], *text["catalysts"], *text["risks"], *text["opportunities"], text["take"]]
+    every = [
+        *text["body"],
+        *text["watch"],
+        *text["catalysts"],
+        *text["risks"],
+        *text["opportunities"],
+        text["take"],
+    ]
     words_count = sum(len(str(x).split()) for x in every)
     return Article(
         slug=f"{sheet.symbol.lower()}-{sheet.as_of.isoformat()}",
@@ -611,7 +950,9 @@ def write_article(sheet: FactSheet, published: dt.datetime) -> Article:
         risks=text["risks"],  # type: ignore[arg-type]
         opportunities=text["opportunities"],  # type: ignore[arg-type]
         take=text["take"],  # type: ignore[arg-type]
-        sources=tuple(SourceRef(**s.model_dump(include=set(SourceRef.model_fields))) for s in sheet.news),
+        sources=tuple(
+            SourceRef(**s.model_dump(include=set(SourceRef.model_fields))) for s in sheet.news
+        ),
         related=(),
         reading_minutes=max(1, math.ceil(words_count / t.WORDS_PER_MINUTE)),
         published=published,

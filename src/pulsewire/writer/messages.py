@@ -20,7 +20,9 @@ from pulsewire.facts.sheet import FactSheet
 from pulsewire.writer import thresholds as t
 
 Condition = Callable[[FactSheet], bool]
-Angle = Literal["stale", "move", "high", "low", "breakout", "squeeze", "stretch", "month", "trend", "range"]
+Angle = Literal[
+    "stale", "move", "high", "low", "breakout", "squeeze", "stretch", "month", "trend", "range"
+]
 
 
 def _v(sheet: FactSheet, key: str) -> float:
@@ -52,7 +54,9 @@ def sigmas(sheet: FactSheet) -> float | None:
 
 
 def _flat(sheet: FactSheet) -> bool:
-    return show(sheet.facts["return_1"]) == show(sheet.facts["return_1"].model_copy(update={"value": 0.0}))
+    return show(sheet.facts["return_1"]) == show(
+        sheet.facts["return_1"].model_copy(update={"value": 0.0})
+    )
 
 
 def _size(low: float, high: float) -> Condition:
@@ -168,7 +172,16 @@ def _rarity(sheet: FactSheet, key: str, fallback: float) -> float:
 
 
 ORDER: Final[tuple[Angle, ...]] = (
-    "stale", "move", "high", "low", "breakout", "stretch", "month", "squeeze", "trend", "range"
+    "stale",
+    "move",
+    "high",
+    "low",
+    "breakout",
+    "stretch",
+    "month",
+    "squeeze",
+    "trend",
+    "range",
 )
 """The tie-break between equally rare angles: the fresher, more concrete story first."""
 
