@@ -126,7 +126,10 @@ class _Reader:
 
 def _contradictions(article: Article, sheet: FactSheet) -> Iterator[Untraced]:
     """The rules a reader checks first: direction, size, plan against call, trend against ADX."""
-    holds = lambda claim: messages.holds(claim, sheet)  # noqa: E731
+
+    def holds(claim: str) -> bool:
+        return messages.holds(claim, sheet)
+
     lead = article.body[0] if article.body and not sheet.stale else ""
     for section, text in (("title", article.title), ("dek", article.dek), ("body[0]", lead)):
         if sheet.stale:

@@ -40,7 +40,7 @@ UNPRICED = frozenset({"VIX"})
 _SPX = name("the S&P 500")
 
 _SMALL_WORDS = frozenset(
-    "a an and as at but by for from in into of off on or over the to under vs with its".split()
+    "a an and as at but by for from in into of off on or over the to under vs with its".split()  # noqa: SIM905
 )
 
 
@@ -887,22 +887,21 @@ def _badge(score: ScoreFact) -> ScoreBadge:
     return ScoreBadge(**score.model_dump(exclude={"components"}))
 
 
-def _sections(
-    named: Mapping[str, Text | Sequence[Text]],
-) -> tuple[dict[str, str | tuple[str, ...]], tuple[Mark, ...]]:
+def _located(
+    single: Mapping[str, Text], listed: Mapping[str, Sequence[Text]]
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]], tuple[Mark, ...]]:
     """Render each section and locate its marks: 'body[2]' for the third paragraph."""
-    text: dict[str, str | tuple[str, ...]] = {}
     found: list[Mark] = []
-    for section, value in named.items():
-        if value and isinstance(value[0], Span):
-            found.extend(marks(section, value))  # type: ignore[arg-type]
-            text[section] = render(value)  # type: ignore[arg-type]
-        else:
-            items = tuple(value)  # type: ignore[arg-type]
-            for index, item in enumerate(items):
-                found.extend(marks(f"{section}[{index}]", item))
-            text[section] = tuple(render(item) for item in items)
-    return text, tuple(found)
+    for section, text in single.items():
+        found.extend(marks(section, text))
+    for section, items in listed.items():
+        for index, item in enumerate(items):
+            found.extend(marks(f"{section}[{index}]", item))
+    return (
+        {section: render(text) for section, text in single.items()},
+        {section: tuple(render(item) for item in items) for section, items in listed.items()},
+        tuple(found),
+    )
 
 
 def write_article(sheet: FactSheet, published: dt.datetime) -> Article:
@@ -913,48 +912,39 @@ def write_article(sheet: FactSheet, published: dt.datetime) -> Article:
     dek = w.dek()
     w.prefix = ""
     body = tuple(p for p in (w.lead(), w.picture(), w.regime(), w.strength(), w.odds()) if p)
-    named: dict[str, Text | Sequence[Text]] = {
-        "title": title,
-        "dek": dek,
-        "summary": w.summary(),
-        "body": body,
-        "watch": w.watch(),
-        "catalysts": w.catalysts(),
-        "risks": w.risks(),
-        "opportunities": w.opportunities(),
-        "take": w.take(),
-    }
-    text, found = _sections(named)
-    every = [
-        *text["body"],
-        *text["watch"],
-        *text["catalysts"],
-        *text["risks"],
-        *text["opportunities"],
-        text["take"],
-    ]
-    words_count = sum(len(str(x).split()) for x in every)
+    one, many, found = _located(
+        {"title": title, "dek": dek, "summary": w.summary(), "take": w.take()},
+        {
+            "body": body,
+            "watch": w.watch(),
+            "catalysts": w.catalysts(),
+            "risks": w.risks(),
+            "opportunities": w.opportunities(),
+        },
+    )
+    prose = [*(t for items in many.values() for t in items), one["take"]]
+    minutes = math.ceil(sum(len(x.split()) for x in prose) / t.WORDS_PER_MINUTE)
     return Article(
         slug=f"{sheet.symbol.lower()}-{sheet.as_of.isoformat()}",
         symbol=sheet.symbol,
-        title=headline_case(text["title"]),  # type: ignore[arg-type]
-        dek=text["dek"],  # type: ignore[arg-type]
+        title=headline_case(one["title"]),
+        dek=one["dek"],
         category=sheet.category,
         tags=w.tags(),
         sentiment=w.label,  # type: ignore[arg-type]
         scores=tuple(_badge(s) for s in sheet.scores),
-        summary=text["summary"],  # type: ignore[arg-type]
-        body=text["body"],  # type: ignore[arg-type]
-        watch=text["watch"],  # type: ignore[arg-type]
-        catalysts=text["catalysts"],  # type: ignore[arg-type]
-        risks=text["risks"],  # type: ignore[arg-type]
-        opportunities=text["opportunities"],  # type: ignore[arg-type]
-        take=text["take"],  # type: ignore[arg-type]
+        summary=one["summary"],
+        body=many["body"],
+        watch=many["watch"],
+        catalysts=many["catalysts"],
+        risks=many["risks"],
+        opportunities=many["opportunities"],
+        take=one["take"],
         sources=tuple(
             SourceRef(**s.model_dump(include=set(SourceRef.model_fields))) for s in sheet.news
         ),
         related=(),
-        reading_minutes=max(1, math.ceil(words_count / t.WORDS_PER_MINUTE)),
+        reading_minutes=max(1, minutes),
         published=published,
         data_as_of=sheet.data_as_of,
         stale=sheet.stale,
