@@ -119,6 +119,7 @@ class _Writer:
         self.angle = m.angle(sheet)
         self.support, self.resistance = sheet.nearest("support"), sheet.nearest("resistance")
         self.claims: list[str] = []
+        self._title_inserts: dict[str, str | Span | Text] = {}
         self.prefix = ""
         self.cited: set[str] = set()
 
@@ -171,7 +172,7 @@ class _Writer:
         """The angle in a line; cased by the caller (`headline_case` keeps every offset)."""
         s, angle = self.sheet, self.angle
         many = _plural(self.refer.full)
-        inserts: dict[str, str | Span | Text] = {
+        inserts = self._title_inserts = {
             "who": name(self.refer.full),
             "date": day(s.data_as_of),
             "symbol": name(s.symbol),
@@ -198,20 +199,13 @@ class _Writer:
                 first + ("es" if first.endswith("sh") else "s") + (" " + rest if rest else "")
             ).strip()
         templates: dict[str, str] = {
-            "move": f"<who> {verb} {{return_1:pct}} "
-            + (
-                "as the Tape Turns"
-                if self.holds("peers.alone")
-                else "in a Broad Move"
-                if self.holds("peers.shared")
-                else "on the Day"
-            ),
+            "move": f"<who> {verb} {{return_1:pct}}" + self._company(up),
             "high": f"<who> {verb} to a Fresh {{window.year_weeks:num}}-Week High at {{close:price}}",
             "low": f"<who> {verb} to a Fresh {{window.year_weeks:num}}-Week Low at {{close:price}}",
             "breakout": f"<who> Break{'' if many else 's'} Out of a Tight {{window.month:num}}-Session Channel",
             "squeeze": f"<who> Coil{'' if many else 's'} in a Squeeze",
             "stretch": f"<who> Stretch{'' if many else 'es'} to RSI {{rsi_14:num}}",
-            "month": f"<who> {'Are' if many else 'Is'} {{return_20:spct}} in a Month",
+            "month": f"<who> {'Are' if many else 'Is'} {self._way('return_20').title()} {{return_20:pct}} in a Month",
             "trend": f"<who> {verb} With the {'Uptrend' if s.regime == 'trend up' else 'Downtrend'} Intact",
             "range": f"<who> {verb}, Still in the Range",
         }
@@ -224,6 +218,22 @@ class _Writer:
             template += " Between {support.1.price:price} and {resistance.1.price:price}"
         return fill(template, self.f, inserts)
 
+    def _company(self, up: bool) -> str:
+        """The title's reading of who moved with the symbol, when the data says."""
+        if self.holds("peers.mirror"):
+            return " as Stocks Sink" if up else " as Stocks Rally"
+        if self.holds("peers.shared"):
+            return " in a Broad Rally" if up else " in a Broad Selloff"
+        if self.holds("peers.alone"):
+            return " Against Its Neighbours"
+        own = abs(self.f.value("return_1"))
+        for r in self.sheet.related:
+            key = f"related.{r.symbol}.change"
+            if self.f.has(key) and (r.change > 0) == up and abs(r.change) > own:
+                self._title_inserts["peer"] = name(r.name)
+                return f" With <peer> {'Up' if up else 'Down'} {{{key}:pct}}"
+        return ""
+
     def dek(self) -> Text:
         s = self.sheet
         if s.stale:
@@ -231,7 +241,6 @@ class _Writer:
                 "The last bar we hold for <it> is from <date>; the scores describe that close, not today.",
                 date=day(s.data_as_of),
             )
-        move = self._move_words(capital=False)
         verdict = {
             "record.edge": "the record backs it beyond chance",
             "record.none": "the record shows no edge",
@@ -242,9 +251,48 @@ class _Writer:
         tail = f"; Pulse {{pulse:num}}/{{scale.pulse:num}} reads {self.label}" + (
             f", but {said}" if said and self.label != "Neutral" else ""
         )
-        dek = self.state("<it> " + move + tail + ".", self._direction())
+        story, claims = self._story()
+        dek = self.state(story + tail + ".", *claims)
         self.refer = _Refer(s)  # the body names the symbol in full again
         return dek
+
+    def _story(self) -> tuple[str, tuple[str, ...]]:
+        """The angle in one clause, for the dek: what makes this close worth reading."""
+        angle, move = self.angle, self._move_words(capital=False)
+        if angle == "high":
+            return "<it> " + move + ", a fresh {window.year_weeks:num}-week high", ("high.fresh",)
+        if angle == "squeeze":
+            return "The bands around <it> have pinched to the narrowest tenth of their year", (
+                "regime.squeeze",
+            )
+        if angle == "breakout":
+            return "<it> broke out of a narrow {window.month:num}-session channel", (
+                "regime.breakout",
+            )
+        if angle == "stretch":
+            over = self.holds("rsi.overbought")
+            return "RSI at {rsi_14:num} marks <it> " + ("overbought" if over else "oversold"), (
+                "rsi.overbought" if over else "rsi.oversold",
+            )
+        if angle == "month":
+            return "<it> <is> " + self._way(
+                "return_20"
+            ) + " {return_20:pct} in {window.month:num} sessions, an outsized month", (
+                "month.outsized",
+            )
+        if angle == "trend":
+            which = "regime.trend up" if self.holds("regime.trend up") else "regime.trend down"
+            return "<it> " + move + ", the " + which.split(" ")[
+                1
+            ] + "trend intact at ADX {adx_14:num}", (which, self._direction())
+        if angle == "range" and self.support is not None and self.resistance is not None:
+            return (
+                "<it> "
+                + move
+                + ", between support at {support.1.price:price} and resistance at {resistance.1.price:price}",
+                (self._direction(),),
+            )
+        return "<it> " + move, (self._direction(),)
 
     def _move_words(self, *, capital: bool) -> str:
         if self.holds("move.flat"):
@@ -313,6 +361,8 @@ class _Writer:
             ("peers.shared", "The move was shared: "),
             ("peers.alone", "The move was <its> own: "),
             ("peers.split", "The neighbours split: "),
+            ("peers.mirror", "Stocks moved the other way, as they usually do against <it>: "),
+            ("peers.unmirrored", "Unusually, stocks moved the same way: "),
         ):
             if self.holds(claim):
                 return self.state(lead + "<listed> (total returns).", claim, listed=listed)
@@ -337,7 +387,9 @@ class _Writer:
             return None
         clocks = (
             self.state(
-                "Over {window.week:num} sessions <it> <is> {return_5:spct} and over {window.month:num} {return_20:spct}, the same way on both clocks"
+                "<it> <is> "
+                + self._way("return_5")
+                + " {return_5:pct} over {window.week:num} sessions and {return_20:pct} over {window.month:num}"
                 + self._month_tail()
                 + ".",
                 "clocks.agree",
@@ -345,7 +397,11 @@ class _Writer:
             )
             if self.holds("clocks.agree")
             else self.state(
-                "The week ({return_5:spct}) cuts across the month ({return_20:spct})"
+                "<it> <is> "
+                + self._way("return_5")
+                + " {return_5:pct} over {window.week:num} sessions but "
+                + self._way("return_20")
+                + " {return_20:pct} over {window.month:num}"
                 + self._month_tail()
                 + ".",
                 "clocks.split",
@@ -400,6 +456,10 @@ class _Writer:
                 *([claim] if claim else []),
             )
         return self.paragraph(clocks, high, averages)
+
+    def _way(self, key: str) -> str:
+        """'up' or 'down' for a return, so a figure is never read as a signed level."""
+        return "up" if self.f.value(key) > 0 else "down"
 
     def _month_claim(self) -> tuple[str, ...]:
         return tuple(c for c in ("month.outsized", "month.quiet") if self.holds(c))
@@ -622,10 +682,24 @@ class _Writer:
 
     def watch(self) -> tuple[Text, ...]:
         f, items = self.f, []
-        for level in (self.resistance, self.support):
+        for side, level in (("resistance", self.resistance), ("support", self.support)):
+            self.refer.paragraph()
             if level is not None:
-                self.refer.paragraph()
                 items.append(self._level(level))
+            elif side == "support":
+                items.append(
+                    self.state(
+                        "Support: none on the map below the close; the decline has left every mapped floor of the past year behind.",
+                        "levels.no-support",
+                    )
+                )
+            else:
+                items.append(
+                    self.state(
+                        "Resistance: none on the map above the close, which stands above every mapped ceiling of the past year.",
+                        "levels.no-resistance",
+                    )
+                )
         if f.has("range.low", "range.high", "range.bars"):
             items.append(
                 self.state(
@@ -822,7 +896,12 @@ class _Writer:
                 "Neutral": "has no edge either way",
             }[self.label]
             first = self.state(
-                "Our read on <it> " + lean + ", with " + conviction + " conviction.",
+                _SETTINGS[self.angle]
+                + "our read on <it> "
+                + lean
+                + ", with "
+                + conviction
+                + " conviction.",
                 f"call.{self.call}",
             )
         return joined(x for x in (first, self._record(), self._play()) if x)
@@ -881,6 +960,20 @@ class _Writer:
                 if tag not in tags and len(tags) < 10:
                     tags.append(tag)
         return tuple(tags)
+
+
+_SETTINGS: Mapping[str, str] = {
+    "move": "After a day this size, ",
+    "high": "At a fresh high, ",
+    "low": "At a fresh low, ",
+    "breakout": "Out of the channel, ",
+    "squeeze": "With the bands pinched, ",
+    "stretch": "Stretched as momentum is, ",
+    "month": "After a month this size, ",
+    "trend": "With the trend in force, ",
+    "range": "Inside the range, ",
+}
+"""How the Take opens on each angle, so the call is read against the story told."""
 
 
 def _badge(score: ScoreFact) -> ScoreBadge:

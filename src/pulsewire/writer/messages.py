@@ -90,6 +90,11 @@ def _peers(sheet: FactSheet) -> tuple[int, int]:
     return sum((r.change > 0) == up for r in moves), len(moves)
 
 
+def _mirror(sheet: FactSheet) -> bool:
+    """Whether the symbol moves against its related markets by design: the VIX and stocks."""
+    return sheet.asset_class == "volatility"
+
+
 def _threat_likelier(sheet: FactSheet) -> bool:
     freq, p, base = (_v(sheet, f"threat.{k}") for k in ("frequency", "probability", "base_rate"))
     return min(freq, p) > base
@@ -137,9 +142,11 @@ CLAIMS: Final[Mapping[str, Condition]] = {
     "strength.ahead": lambda s: _v(s, "strength.vs_spy_20") > 0,
     "strength.behind": lambda s: _v(s, "strength.vs_spy_20") < 0,
     "strength.wide": lambda s: abs(_v(s, "strength.vs_spy_20")) > t.WIDE_GAP,
-    "peers.shared": lambda s: _peers(s)[1] > 0 and _peers(s)[0] == _peers(s)[1],
-    "peers.alone": lambda s: _peers(s)[1] > 0 and _peers(s)[0] == 0,
+    "peers.shared": lambda s: not _mirror(s) and _peers(s)[1] > 0 and _peers(s)[0] == _peers(s)[1],
+    "peers.alone": lambda s: not _mirror(s) and _peers(s)[1] > 0 and _peers(s)[0] == 0,
     "peers.split": lambda s: 0 < _peers(s)[0] < _peers(s)[1],
+    "peers.mirror": lambda s: _mirror(s) and _peers(s)[1] > 0 and _peers(s)[0] == 0,
+    "peers.unmirrored": lambda s: _mirror(s) and _peers(s)[1] > 0 and _peers(s)[0] == _peers(s)[1],
     "threat.likelier": _threat_likelier,
     "threat.usual": lambda s: not _threat_likelier(s),
     "record.edge": lambda s: s.record is not None and s.record.verdict == "edge",
@@ -150,6 +157,8 @@ CLAIMS: Final[Mapping[str, Condition]] = {
     "call.Bearish": lambda s: call(s) == "Bearish",
     "call.Neutral": lambda s: call(s) == "Neutral",
     "events.none": lambda s: not s.events,
+    "levels.no-support": lambda s: s.nearest("support") is None,
+    "levels.no-resistance": lambda s: s.nearest("resistance") is None,
 }
 """Every claim the writer may state, by name, and when it holds."""
 
@@ -196,7 +205,7 @@ def angle(sheet: FactSheet) -> Angle:
     if sheet.stale:
         return "stale"
     z = sigmas(sheet)
-    candidates: dict[Angle, float] = {"range": 1.0, "trend": 0.5}
+    candidates: dict[Angle, float] = {"range": 1.0, "trend": 0.25}
     if z is not None and abs(z) >= t.LARGE_MOVE:
         candidates["move"] = _rarity(sheet, "return_1", _tail(z))
     if holds("high.fresh", sheet):
