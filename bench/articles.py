@@ -32,6 +32,7 @@ from pulsewire.facts.sheet import FactSheet
 from pulsewire.model import CalendarEvent, Panel
 from pulsewire.scores.board import ScoreBoard
 from pulsewire.sources import bundled_data, load
+from pulsewire.writer.audit import audit
 from pulsewire.writer.compose import write_article
 from pulsewire.writer.edition import write_edition
 
@@ -166,6 +167,10 @@ def _synthetic_articles(clock: _Clock, panel: Panel) -> tuple[int, dt.date]:
     published = dt.datetime.combine(as_of, dt.time(23, 59), tzinfo=dt.UTC)
     articles = clock(
         "`write_article` per sheet", lambda: [write_article(s, published) for s in sheets]
+    )
+    clock(
+        "`audit` per article: figures, dates, names, quotes, claims and contradiction rules",
+        lambda: [audit(a, s) for a, s in zip(articles, sheets, strict=True)],
     )
     clock("render each article to HTML, Markdown and JSON", lambda: _rendered(articles))
     clock(
