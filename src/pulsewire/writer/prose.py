@@ -1,0 +1,137 @@
+"""Sentences about one symbol: who it is called, and every sentence a checked claim.
+
+`Prose` is what the story and the plan share: the sheet's figures, the referring
+expression (the full name first, then a short name or a pronoun that agrees in
+number), and `state`, which writes a sentence only when each claim it makes holds
+and records the claim for the audit.
+"""
+
+from __future__ import annotations
+
+from pulsewire.facts.sheet import FactSheet
+from pulsewire.writer import messages as m
+from pulsewire.writer.lexicon import character
+from pulsewire.writer.spans import (
+    Figures,
+    Span,
+    Text,
+    capitalised,
+    fill,
+    joined,
+    name,
+)
+
+UNPRICED = frozenset({"VIX"})
+"""Symbols quoted in points, not dollars."""
+
+SPX = name("the S&P 500")
+
+_SMALL_WORDS = frozenset(
+    "a an and as at but by for from in into of off on or over the to under vs with its".split()  # noqa: SIM905
+)
+
+
+def headline_case(text: str) -> str:
+    """Return a headline in title case, small words lower: 'Holds Between $1 and $2'."""
+    out = []
+    for index, word in enumerate(text.split(" ")):
+        if index and word.lower() in _SMALL_WORDS:
+            out.append(word.lower())
+        else:
+            out.append("-".join(p[:1].upper() + p[1:] for p in word.split("-")))
+    return " ".join(out)
+
+
+def is_plural(reference: str) -> bool:
+    return reference.endswith("s") and not reference.endswith(("'s", "ss"))
+
+
+def _agreeing(said: str | Span, *, plural: bool) -> dict[str, str | Span]:
+    """A reference with the words that agree with it in number, for templates."""
+    return {
+        "it": said,
+        "is": "are" if plural else "is",
+        "has": "have" if plural else "has",
+        "was": "were" if plural else "was",
+        "its": "their" if plural else "its",
+        "s": "" if plural else "s",
+    }
+
+
+class Refer:
+    """Who the article is about, as a reader meets it: the full name, then short forms.
+
+    The first sentence names the symbol in full; a paragraph opens on its short name;
+    a sentence right after one about the symbol says "it" (or "they").
+    """
+
+    def __init__(self, sheet: FactSheet) -> None:
+        aliases = character(sheet.symbol).aliases
+        self.full = sheet.name
+        self.short = aliases[0] if aliases else sheet.name
+        self._named = False
+        self._last = False
+        self.current = _agreeing(name(self.full), plural=is_plural(self.full))
+
+    def paragraph(self) -> None:
+        self._last = False
+
+    def next(self, *, subject: bool) -> dict[str, str | Span]:
+        """The reference for one sentence; a pronoun only as the subject that opens it."""
+        if not self._named:
+            said: str | Span = name(self.full)
+            plural = is_plural(self.full)
+            self._named = True
+        elif self._last and subject:
+            plural = is_plural(self.short)
+            said = "they" if plural else "it"
+        else:
+            said, plural = name(self.short), is_plural(self.short)
+        self._last = True
+        self.current = _agreeing(said, plural=plural)
+        return self.current
+
+
+class Prose:
+    """The sheet, its figures and the claims stated so far: the state of one article."""
+
+    def __init__(self, sheet: FactSheet) -> None:
+        self.sheet = sheet
+        self.f = Figures(sheet, dollars=sheet.symbol not in UNPRICED)
+        self.refer = Refer(sheet)
+        self.character = character(sheet.symbol)
+        self.scores = {s.name: s for s in sheet.scores}
+        self.label = self.scores["Pulse"].label
+        self.call = m.call(sheet)
+        self.angle = m.angle(sheet)
+        self.support, self.resistance = sheet.nearest("support"), sheet.nearest("resistance")
+        self.claims: list[str] = []
+        self._title_inserts: dict[str, str | Span | Text] = {}
+        self.prefix = ""
+        self.cited: set[str] = set()
+
+    def holds(self, claim: str) -> bool:
+        return m.holds(claim, self.sheet)
+
+    def state(self, template: str, *claims: str, **inserts: str | Span | Text) -> Text:
+        """Return one sentence stating `claims`, each checked against the sheet first."""
+        for claim in claims:
+            if not self.holds(claim):
+                raise AssertionError(f"writer states {claim!r}, which the sheet does not hold")
+        self.claims.extend(self.prefix + claim for claim in claims)
+        agreement = (
+            self.refer.next(subject=template.startswith("<it>"))
+            if "<it>" in template
+            else self.refer.current
+        )
+        inserts = {**agreement, **inserts}
+        return capitalised(fill(template, self.f, inserts))
+
+    def paragraph(self, *sentences: Text | None) -> Text | None:
+        self.refer.paragraph()
+        kept = [s for s in sentences if s]
+        return joined(kept) if kept else None
+
+    def way(self, key: str) -> str:
+        """'up' or 'down' for a return, so a figure is never read as a signed level."""
+        return "up" if self.f.value(key) > 0 else "down"
