@@ -228,3 +228,24 @@ def test_every_lean_is_checked_against_its_groups_record(
             assert "tilt" not in article.take
             checked += 1
     assert checked > 100
+
+
+def test_a_symbol_the_desk_does_not_know_gets_a_clean_article(tmp_path: Path) -> None:
+    # IWM's real bars under a name the desk has never heard of, beside the S&P 500.
+    prices = Path(bundled_data()) / "prices"
+    (tmp_path / "SMLX.parquet").write_bytes((prices / "IWM.parquet").read_bytes())
+    (tmp_path / "SPY.parquet").write_bytes((prices / "SPY.parquet").read_bytes())
+    path = tmp_path / "unknown.duckdb"
+    ingest([str(tmp_path / "SMLX.parquet"), str(tmp_path / "SPY.parquet")], path, NOW)
+    day = dt.date(2026, 2, 2)
+    (sheet,) = sheets_at(Desk.open(path), day, ("SMLX",))
+    article = write_edition([sheet], evening(day)).articles[0]
+    assert audit(article, sheet) == []
+    assert sheet.name == "SMLX" and sheet.related == () and sheet.news == ()
+    text = " ".join(_sentences(article))
+    assert article.title.startswith("SMLX ")
+    # No borrowed identity: nothing of the Russell 2000, small caps or its news terms.
+    for borrowed in ("Russell", "small cap", "small-cap", "rate expectations", "“"):
+        assert borrowed not in text, borrowed
+    assert "$262.18" in text  # the real close, under its new name
+    assert "S&P 500" in text  # measured against the benchmark it does have
