@@ -16,6 +16,7 @@ from pulsewire.facts.news import (
     MACRO_TERMS,
     SNIPPET_CHARS,
     SYMBOL_TERMS,
+    named_until,
     news_window,
     select_edition_news,
     select_news,
@@ -414,3 +415,103 @@ def test_naive_as_of_and_bad_bounds_raise_naming_the_parameter(news: pl.DataFram
         news_window(news, EVENING, days=0)
     with pytest.raises(ParameterError, match="limit=-1"):
         select_news(window, "IWM", EVENING, limit=-1)
+
+
+def test_a_date_only_item_is_known_from_the_end_of_its_day(news: pl.DataFrame) -> None:
+    # Stamped Feb 2 with no time, it tells Feb 3's story: it once led Feb 2's GLD article.
+    title = (
+        "Gold price today, Tuesday, February 3: Gold rises nearly 6% to eclipse $4,900 per ounce"
+    )
+    (stamp,) = news.filter(pl.col("title") == title)["ts_event"]
+    assert stamp == dt.datetime(2026, 2, 2, tzinfo=UTC)
+    evening = news_window(news, EVENING)
+
+    assert title not in evening["title"]
+    assert all(t.date() < EVENING.date() for t in evening["ts_event"] if t.time() == dt.time(0))
+    assert title not in [s.title for s in select_news(evening, "GLD", EVENING, limit=50)]
+    midnight = dt.datetime(2026, 2, 3, tzinfo=UTC)
+    assert title in news_window(news, midnight)["title"]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "named"),
+    [
+        ("Jobs report for February 6", dt.date(2026, 2, 2), dt.date(2026, 2, 6)),
+        ("Gold price today, Tuesday, February 3: up 6%", dt.date(2026, 2, 2), dt.date(2026, 2, 3)),
+        ("Tariff to take effect on Feb. 24", dt.date(2026, 2, 21), dt.date(2026, 2, 24)),
+        ("What to expect on Jan 5", dt.date(2025, 12, 30), dt.date(2026, 1, 5)),
+        ("Stock Market News for Jan. 27, 2026", dt.date(2026, 2, 1), dt.date(2026, 1, 27)),
+        ("Banks' Q1 2026 results", dt.date(2025, 12, 1), dt.date(2026, 1, 1)),
+        ("FOMC in March 2026", dt.date(2026, 2, 1), dt.date(2026, 3, 1)),
+        ("Filed 2026-03-03", dt.date(2026, 2, 1), dt.date(2026, 3, 3)),
+        ("Fed May 10x its cuts; Dec 5% lower; Jan 1,000 jobs; Mar 3:15", dt.date(2026, 2, 1), None),
+        ("Markets may 3 times", dt.date(2026, 2, 1), None),
+        ("Bitcoin to $1M by 2030", dt.date(2026, 2, 1), None),
+        ("Feb 30 never comes", dt.date(2026, 2, 1), None),
+    ],
+)
+def test_named_until_reads_dates_not_figures(
+    text: str, published: dt.date, named: dt.date | None
+) -> None:
+    assert named_until(text, published) == named
+
+
+def test_a_headline_naming_a_later_date_is_not_cited(news: pl.DataFrame) -> None:
+    as_of = dt.datetime(2026, 1, 12, 23, 59, tzinfo=UTC)
+    title = "Walmart To Join Nasdaq 100 on Jan. 20 as AstraZeneca Exits"
+    window = news_window(news, as_of)
+    (named,) = window.filter(pl.col("title") == title)["named"]
+    cited = select_edition_news(window, sorted(ASSET_CLASS), as_of, limit=window.height)
+
+    assert named == dt.date(2026, 1, 20)
+    assert all(title not in [s.title for s in sources] for sources in cited.values())
+    alone = window.filter(pl.col("title") == title).with_columns(pl.lit(None).alias("named"))
+    assert select_news(alone, "QQQ", as_of)  # relevant: only the date keeps it out
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_no_cited_item_is_unknown_at_as_of_or_names_a_later_date(
+    news: pl.DataFrame, data: st.DataObject
+) -> None:
+    as_of = data.draw(st.sampled_from(news["ts_event"].to_list()), label="as_of")
+    as_of = as_of + dt.timedelta(seconds=data.draw(st.integers(0, 86_400)))
+    symbol = data.draw(st.sampled_from(sorted(ASSET_CLASS)), label="symbol")
+
+    for source in select_news(news_window(news, as_of), symbol, as_of, limit=20):
+        known = source.published + dt.timedelta(days=source.published.time() == dt.time(0))
+        assert known <= as_of
+        text = f"{source.title}\n{source.snippet}"
+        named = named_until(text, source.published.date())
+        assert named is None or named <= as_of.date()
+
+
+@pytest.mark.parametrize(
+    ("day", "symbol", "title"),
+    [
+        (dt.date(2026, 2, 2), "HYG", "Best high-yield savings interest rates today"),
+        (dt.date(2026, 8, 21), "SPY", "Australia stocks"),
+        (dt.date(2026, 8, 21), "XLP", "ground beef"),
+        (dt.date(2026, 8, 21), "SPY", "ground beef"),
+        (dt.date(2026, 2, 2), "XLB", "Bitcoin Mining"),
+    ],
+)
+def test_an_ambiguous_or_off_market_headline_is_not_cited(
+    news: pl.DataFrame, day: dt.date, symbol: str, title: str
+) -> None:
+    as_of = dt.datetime.combine(day, dt.time(23, 59), tzinfo=UTC)
+    window = news_window(news, as_of)
+    assert window.filter(pl.col("title").str.contains(title, literal=True)).height
+
+    cited = select_news(window, symbol, as_of, limit=window.height)
+
+    assert cited
+    assert not [s for s in cited if title in s.title]
+
+
+def test_titles_naming_the_symbol_come_before_macro_news(news: pl.DataFrame) -> None:
+    as_of = dt.datetime(2026, 3, 9, 23, 59, tzinfo=UTC)
+    sources = select_news(news_window(news, as_of), "TLT", as_of)
+    own = [any(t in SYMBOL_TERMS["TLT"] for t in s.matched) for s in sources]
+
+    assert own == sorted(own, reverse=True) and own[0]

@@ -636,7 +636,7 @@ _MONTH: Final = "|".join(sorted(_MONTHS, key=len, reverse=True))
 # not a month) and not the start of a figure ("May 10x", "Dec 5%", "Jan 1,000", "Mar 3:15").
 _MONTH_DAY: Final = re.compile(
     rf"\b({_MONTH})\.? (?:(\d{{1,2}})(?:st|nd|rd|th)?(?:,? (20\d\d))?|(20\d\d))"
-    r"(?![\d%:x$]|\.\d|,\d| ?(?:percent|bn|billion|million|trillion|pm|am)\b)"
+    r"(?![\d%x$]|[.,:]\d| ?(?:percent|bn|billion|million|trillion|pm|am)\b)"
 )
 _ISO_DATE: Final = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
 _QUARTER: Final = re.compile(r"\bQ([1-4])[ -]?(20\d\d)\b")

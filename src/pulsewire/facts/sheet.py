@@ -133,8 +133,9 @@ class Coverage(Frozen):
     )
     calendar_first: dt.date | None = Field(description="Date of the calendar's first event.")
     calendar_last: dt.date | None = Field(
-        description="Last date through which every series of the calendar is held (its "
-        "data releases end 2026-02-13 though FOMC dates run on)."
+        description="Last date through which every series of the calendar is held: the "
+        "earliest last release of a series (bundled: GDP and PCE end 2026-01-22, the "
+        "BLS and Census series 2026-02-13, FOMC dates run to 2026-12-09)."
     )
     calendar_covers: bool = Field(
         description="The calendar holds every series from the as-of through the days "
