@@ -23,7 +23,8 @@ relevance           sum over the terms found of list weight x place: symbol 3, a
                     only 1. Items with relevance 0 are never selected.
 floor               an item counts only with a term of the symbol or its class, or
                     with a macro term and a market word (`MARKET_WORDS`, or a second
-                    macro term), and no exclude of the symbol in its title: else its
+                    macro term) in a title naming no coin (but for crypto and unknown
+                    symbols), and no exclude of the symbol in its title: else its
                     relevance is 0
 recency             ``0.5 ** (age / 2 days)``, age from `ts_event` to `as_of`
 source quality      `SOURCE_TIERS` of the domain: high 1.0, medium 0.7, any other 0.4
@@ -246,8 +247,9 @@ terms of its own and is matched on the macro terms alone."""
 CLASS_TERMS: Final[Mapping[AssetClass, tuple[str, ...]]] = MappingProxyType(
     {
         AssetClass.EQUITY_INDEX: ("stock market", "equities", "stock futures"),
-        # Not "earnings": any company's results, not a sector's.
-        AssetClass.SECTOR: ("sector", "stock market", "equities"),
+        # Not "earnings" nor "stock market": any company's results and the whole
+        # market's day are no sector's news by themselves.
+        AssetClass.SECTOR: ("sector", "equities"),
         AssetClass.BOND: ("bond", "bond market", "yield", "fixed income", "debt"),
         AssetClass.CREDIT: ("junk bond", "high-yield bond", "credit spread", "corporate bond"),
         AssetClass.COMMODITY: ("commodities", "commodity", "raw materials"),
@@ -341,6 +343,10 @@ _CRYPTO: Final = (
     "tokenize",
     "tokenized",
     "stablecoin",
+    "usdc",
+    "usdt",
+    "tether",
+    "defi",
     "blockchain",
     "wlfi",
     "altcoin",
@@ -392,12 +398,11 @@ SYMBOL_EXCLUDES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             "multibillion dollar",
             "trillion dollar",
         ),
+        **dict.fromkeys(("QQQ", "DIA", "IWM", "ACWI", "EFA", "EEM", "TLT", "IEF", "VIX"), _CRYPTO),
+        # A fund's or an analyst's "sector" names no sector's news.
         **dict.fromkeys(
-            (
-                *("QQQ", "DIA", "IWM", "ACWI", "EFA", "EEM", "TLT", "IEF", "VIX"),
-                *("XLB", "XLC", "XLE", "XLF", "XLI", "XLK", "XLP", "XLRE", "XLU", "XLV"),
-            ),
-            _CRYPTO,
+            ("XLB", "XLC", "XLE", "XLF", "XLI", "XLK", "XLP", "XLRE", "XLU", "XLV"),
+            (*_CRYPTO, "select sector", "sector weight", "sector perform"),
         ),
     }
 )
@@ -438,14 +443,14 @@ MARKET_WORDS: Final = (
     "cpi",
     "pce",
     "jobs report",
-    "payroll",
     "nonfarm",
     "jobless claims",
     "gdp",
 )
 """Words that put a macro story on the markets, the macro terms that are market events
-in themselves among them: "tariff" alone may be a ground-beef import quota, and
-"interest rates" a savings account's; "tariff" and "stocks", or "Fed", is market news."""
+in themselves among them: "tariff" alone may be a ground-beef import quota,
+"interest rates" a savings account's and "payroll" a payroll system; "tariff" and
+"stocks", or "Fed", is market news."""
 
 SOURCE_TIERS: Final[Mapping[str, float]] = MappingProxyType(
     {
@@ -675,6 +680,7 @@ _PATTERNS: Final = _patterns(
 )
 _EXCLUDES: Final = _patterns(term for terms in SYMBOL_EXCLUDES.values() for term in terms)
 _MARKET: Final = "|".join(re.escape(pattern) for pattern in _patterns(MARKET_WORDS))
+_COIN: Final = "|".join(re.escape(pattern) for pattern in _patterns(_CRYPTO))
 
 
 def _found(column: str, patterns: Mapping[str, str]) -> pl.Expr:
@@ -759,7 +765,8 @@ def news_window(news: pl.DataFrame, as_of: dt.datetime, days: int = 7) -> pl.Dat
     The window holds the items with ``as_of - days < ts_known <= as_of``, where
     `ts_known` is `known_at` of `ts_event` in UTC, and adds what `select_news` needs for
     any symbol: `title_terms` and `terms` (the terms of the maps found in the title, and
-    in the title or summary), `excludes` (the `SYMBOL_EXCLUDES` in the title), `market`
+    in the title or summary), `excludes` (the `SYMBOL_EXCLUDES` in the title), `coin`
+    (whether the title names a coin), `market`
     (whether the title or summary holds a `MARKET_WORDS`), `named` (`named_until` of the
     title and summary), `title_words` (to find near-duplicates), `domain` (the URL's host
     without "www.", or `source` when the URL has none or is a relay such as Google News)
@@ -811,6 +818,7 @@ def news_window(news: pl.DataFrame, as_of: dt.datetime, days: int = 7) -> pl.Dat
             _found("title", _PATTERNS).alias("title_terms"),
             _found("summary", _PATTERNS).alias("terms"),
             _found("title", _EXCLUDES).alias("excludes"),
+            _spaced_expr("title").str.contains(_COIN).alias("coin"),
             (
                 _spaced_expr("title").str.contains(_MARKET)
                 | _spaced_expr("summary").str.contains(_MARKET)
@@ -841,6 +849,8 @@ class _Profile(NamedTuple):
     shared: tuple[str, ...]
     macro: tuple[str, ...]
     excludes: tuple[str, ...]
+    coins: bool
+    """Whether a coin's story may reach the symbol through the macro terms."""
 
     @property
     def order(self) -> tuple[str, ...]:
@@ -859,7 +869,8 @@ def _profile(symbol: str) -> _Profile:
     shared = CLASS_TERMS[asset_class] if asset_class is not None else ()
     shared = tuple(term for term in shared if term not in own)
     macro = tuple(term for term in MACRO_TERMS if term not in own and term not in shared)
-    return _Profile(own, shared, macro, SYMBOL_EXCLUDES.get(symbol, ()))
+    coins = asset_class in (AssetClass.CRYPTO, None)
+    return _Profile(own, shared, macro, SYMBOL_EXCLUDES.get(symbol, ()), coins)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -878,7 +889,11 @@ def _relevance(profile: _Profile) -> pl.Expr:
     named = _count("title_terms", profile.own) > 0 if profile.own else pl.lit(False)
     weighted = SYMBOL_WEIGHT * own + CLASS_WEIGHT * shared + MACRO_WEIGHT * macro
     macro_terms = _count("terms", profile.macro) if profile.macro else pl.lit(0)
-    floor = (own > 0) | (shared > 0) | (macro_terms > 0) & (pl.col("market") | (macro_terms > 1))
+    by_macro = (macro_terms > 0) & (pl.col("market") | (macro_terms > 1))
+    if not profile.coins:
+        # A coin's story ("Bitcoin rallies on the shutdown") is the coin's, not the Fed's.
+        by_macro = by_macro & ~pl.col("coin")
+    floor = (own > 0) | (shared > 0) | by_macro
     if profile.excludes:
         floor = floor & (_count("excludes", profile.excludes) == 0)
     relevance = pl.when(floor).then(weighted).otherwise(0).cast(pl.Float64)
