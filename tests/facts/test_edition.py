@@ -91,3 +91,27 @@ def test_workers_below_one_is_named(edition: Edition) -> None:
     args = (edition.universe, edition.board, dt.date(2026, 8, 21), ("SPY",))
     with pytest.raises(ParameterError, match="workers=0"):
         map_sheets(*args, edition.events, edition.news, as_json, workers=0)
+
+
+@pytest.mark.parametrize(
+    ("day", "news_covers", "calendar_covers"),
+    [
+        (dt.date(2020, 3, 16), False, False),  # before both
+        (dt.date(2025, 9, 2), True, True),
+        (dt.date(2026, 3, 9), True, False),  # GDP and PCE end 2026-01-22
+    ],
+)
+def test_coverage_says_where_the_news_and_calendar_stop(
+    edition: Edition, day: dt.date, news_covers: bool, calendar_covers: bool
+) -> None:
+    (sheet,) = build_sheets(
+        edition.universe, edition.board, day, ["SPY"], edition.events, edition.news
+    ).written
+    covered = sheet.coverage
+
+    assert covered.news_covers is news_covers
+    assert covered.calendar_covers is calendar_covers
+    assert covered.calendar_first == dt.date(2022, 1, 7)
+    assert covered.calendar_last == dt.date(2026, 1, 22)  # GDP and PCE end first
+    assert covered.news_first is not None and covered.news_first <= dt.date(2025, 8, 11)
+    assert sheet.facts["coverage.news_items"].value == covered.news_items

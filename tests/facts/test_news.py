@@ -16,6 +16,7 @@ from pulsewire.facts.news import (
     MACRO_TERMS,
     SNIPPET_CHARS,
     SYMBOL_TERMS,
+    named_until,
     news_window,
     select_edition_news,
     select_news,
@@ -61,26 +62,32 @@ def words(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9&]+", text.lower()))
 
 
-def test_iwm_on_2026_02_02_cites_the_delayed_jobs_report_and_warsh(news: pl.DataFrame) -> None:
+def test_iwm_cites_warsh_on_2026_02_02_and_the_delayed_jobs_report_once_it_is_known(
+    news: pl.DataFrame,
+) -> None:
     sources = select_news(news_window(news, EVENING), "IWM", EVENING)
+    # The only item saying the jobs report is delayed is stamped Feb 2 with no time: it is
+    # known from the end of that day, a minute after the evening edition.
+    assert not [s for s in sources if "jobs report will be delayed" in s.title]
+    assert [s for s in sources if "Warsh" in s.title]
+    tuesday = EVENING + dt.timedelta(days=1)
+    later = select_news(news_window(news, tuesday), "IWM", tuesday)
 
-    assert len(sources) == 5
-    jobs = [s for s in sources if "jobs report will be delayed" in s.title]
-    warsh = [s for s in sources if "Warsh" in s.title]
+    assert len(sources) == len(later) == 5
+    jobs = [s for s in later if "jobs report will be delayed" in s.title]
     assert len(jobs) == 1
-    assert warsh
     assert jobs[0].domain == "cnbc.com"
     assert jobs[0].published == dt.datetime(2026, 2, 2, tzinfo=UTC)
     assert {"jobs report", "shutdown"} <= set(jobs[0].matched)
-    assert all("warsh" in s.matched for s in warsh)
-    assert all(s.published <= EVENING for s in sources)
-    assert [s.relevance for s in sources] == sorted((s.relevance for s in sources), reverse=True)
-    for source in sources:
-        assert source.matched
-        assert set(source.matched) <= terms_of("IWM")
-        text = f" {words(source.title)} {words(source.snippet)} "
-        # Each matched term is in the headline (the snippet may have cut the summary).
-        assert any(f" {words(term)}" in text for term in source.matched)
+    for as_of, cited in ((EVENING, sources), (tuesday, later)):
+        assert all(s.published <= as_of for s in cited)
+        assert [s.relevance for s in cited] == sorted((s.relevance for s in cited), reverse=True)
+        for source in cited:
+            assert source.matched
+            assert set(source.matched) <= terms_of("IWM")
+            text = f" {words(source.title)} {words(source.snippet)} "
+            # Each matched term is in the headline (the snippet may have cut the summary).
+            assert any(f" {words(term)}" in text for term in source.matched)
 
 
 def test_btc_on_a_crypto_day_selects_bitcoin_items(news: pl.DataFrame) -> None:
@@ -358,12 +365,13 @@ def test_edition_selection_equals_each_symbol_selected_alone(
 def test_window_holds_the_last_days_up_to_as_of(news: pl.DataFrame) -> None:
     window = news_window(news, EVENING, days=3)
     start = EVENING - dt.timedelta(days=3)
-    published = news["ts_event"].to_list()
+    # A date-only item (midnight) is known from the end of its day.
+    known = [t + dt.timedelta(days=t.time() == dt.time(0)) for t in news["ts_event"].to_list()]
 
     assert window.height > 0
-    assert window["ts_event"].min() > start  # type: ignore[operator]
-    assert window["ts_event"].max() <= EVENING  # type: ignore[operator]
-    assert window.height == sum(start < ts_event <= EVENING for ts_event in published)
+    assert window["ts_known"].min() > start  # type: ignore[operator]
+    assert window["ts_known"].max() <= EVENING  # type: ignore[operator]
+    assert window.height == sum(start < ts_known <= EVENING for ts_known in known)
 
 
 def test_empty_news_gives_an_empty_window_and_selection(news: pl.DataFrame) -> None:
@@ -386,11 +394,13 @@ def test_symbol_without_terms_gets_macro_news_only() -> None:
     frame = items(
         {"title": "AAPL beats estimates"},
         {"title": "Gold hits a record"},
-        {"title": "Inflation cools in January"},
+        {"title": "Stocks rise as inflation cools"},
+        {"title": "Beef prices soar despite tariff cut"},
     )
     sources = select_news(news_window(frame, EVENING), "AAPL", EVENING)
 
-    assert [s.title for s in sources] == ["Inflation cools in January"]
+    # A macro term counts with a market word: a tariff on beef is not market news.
+    assert [s.title for s in sources] == ["Stocks rise as inflation cools"]
     assert sources[0].matched == ("inflation",)
 
 
@@ -405,3 +415,103 @@ def test_naive_as_of_and_bad_bounds_raise_naming_the_parameter(news: pl.DataFram
         news_window(news, EVENING, days=0)
     with pytest.raises(ParameterError, match="limit=-1"):
         select_news(window, "IWM", EVENING, limit=-1)
+
+
+def test_a_date_only_item_is_known_from_the_end_of_its_day(news: pl.DataFrame) -> None:
+    # Stamped Feb 2 with no time, it tells Feb 3's story: it once led Feb 2's GLD article.
+    title = (
+        "Gold price today, Tuesday, February 3: Gold rises nearly 6% to eclipse $4,900 per ounce"
+    )
+    (stamp,) = news.filter(pl.col("title") == title)["ts_event"]
+    assert stamp == dt.datetime(2026, 2, 2, tzinfo=UTC)
+    evening = news_window(news, EVENING)
+
+    assert title not in evening["title"]
+    assert all(t.date() < EVENING.date() for t in evening["ts_event"] if t.time() == dt.time(0))
+    assert title not in [s.title for s in select_news(evening, "GLD", EVENING, limit=50)]
+    midnight = dt.datetime(2026, 2, 3, tzinfo=UTC)
+    assert title in news_window(news, midnight)["title"]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "named"),
+    [
+        ("Jobs report for February 6", dt.date(2026, 2, 2), dt.date(2026, 2, 6)),
+        ("Gold price today, Tuesday, February 3: up 6%", dt.date(2026, 2, 2), dt.date(2026, 2, 3)),
+        ("Tariff to take effect on Feb. 24", dt.date(2026, 2, 21), dt.date(2026, 2, 24)),
+        ("What to expect on Jan 5", dt.date(2025, 12, 30), dt.date(2026, 1, 5)),
+        ("Stock Market News for Jan. 27, 2026", dt.date(2026, 2, 1), dt.date(2026, 1, 27)),
+        ("Banks' Q1 2026 results", dt.date(2025, 12, 1), dt.date(2026, 1, 1)),
+        ("FOMC in March 2026", dt.date(2026, 2, 1), dt.date(2026, 3, 1)),
+        ("Filed 2026-03-03", dt.date(2026, 2, 1), dt.date(2026, 3, 3)),
+        ("Fed May 10x its cuts; Dec 5% lower; Jan 1,000 jobs; Mar 3:15", dt.date(2026, 2, 1), None),
+        ("Markets may 3 times", dt.date(2026, 2, 1), None),
+        ("Bitcoin to $1M by 2030", dt.date(2026, 2, 1), None),
+        ("Feb 30 never comes", dt.date(2026, 2, 1), None),
+    ],
+)
+def test_named_until_reads_dates_not_figures(
+    text: str, published: dt.date, named: dt.date | None
+) -> None:
+    assert named_until(text, published) == named
+
+
+def test_a_headline_naming_a_later_date_is_not_cited(news: pl.DataFrame) -> None:
+    as_of = dt.datetime(2026, 1, 12, 23, 59, tzinfo=UTC)
+    title = "Walmart To Join Nasdaq 100 on Jan. 20 as AstraZeneca Exits"
+    window = news_window(news, as_of)
+    (named,) = window.filter(pl.col("title") == title)["named"]
+    cited = select_edition_news(window, sorted(ASSET_CLASS), as_of, limit=window.height)
+
+    assert named == dt.date(2026, 1, 20)
+    assert all(title not in [s.title for s in sources] for sources in cited.values())
+    alone = window.filter(pl.col("title") == title).with_columns(pl.lit(None).alias("named"))
+    assert select_news(alone, "QQQ", as_of)  # relevant: only the date keeps it out
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_no_cited_item_is_unknown_at_as_of_or_names_a_later_date(
+    news: pl.DataFrame, data: st.DataObject
+) -> None:
+    as_of = data.draw(st.sampled_from(news["ts_event"].to_list()), label="as_of")
+    as_of = as_of + dt.timedelta(seconds=data.draw(st.integers(0, 86_400)))
+    symbol = data.draw(st.sampled_from(sorted(ASSET_CLASS)), label="symbol")
+
+    for source in select_news(news_window(news, as_of), symbol, as_of, limit=20):
+        known = source.published + dt.timedelta(days=source.published.time() == dt.time(0))
+        assert known <= as_of
+        text = f"{source.title}\n{source.snippet}"
+        named = named_until(text, source.published.date())
+        assert named is None or named <= as_of.date()
+
+
+@pytest.mark.parametrize(
+    ("day", "symbol", "title"),
+    [
+        (dt.date(2026, 2, 2), "HYG", "Best high-yield savings interest rates today"),
+        (dt.date(2026, 8, 21), "SPY", "Australia stocks"),
+        (dt.date(2026, 8, 21), "XLP", "ground beef"),
+        (dt.date(2026, 8, 21), "SPY", "ground beef"),
+        (dt.date(2026, 2, 2), "XLB", "Bitcoin Mining"),
+    ],
+)
+def test_an_ambiguous_or_off_market_headline_is_not_cited(
+    news: pl.DataFrame, day: dt.date, symbol: str, title: str
+) -> None:
+    as_of = dt.datetime.combine(day, dt.time(23, 59), tzinfo=UTC)
+    window = news_window(news, as_of)
+    assert window.filter(pl.col("title").str.contains(title, literal=True)).height
+
+    cited = select_news(window, symbol, as_of, limit=window.height)
+
+    assert cited
+    assert not [s for s in cited if title in s.title]
+
+
+def test_titles_naming_the_symbol_come_before_macro_news(news: pl.DataFrame) -> None:
+    as_of = dt.datetime(2026, 3, 9, 23, 59, tzinfo=UTC)
+    sources = select_news(news_window(news, as_of), "TLT", as_of)
+    own = [any(t in SYMBOL_TERMS["TLT"] for t in s.matched) for s in sources]
+
+    assert own == sorted(own, reverse=True) and own[0]

@@ -19,7 +19,9 @@ from pydantic import TypeAdapter
 from pulsewire.analysis.context import ASSET_CLASS, AssetClass
 from pulsewire.analysis.regime import TREND_ADX
 from pulsewire.analysis.snapshot import SymbolAnalysis
+from pulsewire.facts.calendar import known_ahead, released, rescheduled
 from pulsewire.facts.sheet import (
+    Coverage,
     EventFact,
     Fact,
     FactSheet,
@@ -208,13 +210,18 @@ def build_factsheet(
     events: Sequence[CalendarEvent],
     news: Sequence[Source],
     correlations: Mapping[str, float],
+    now: dt.datetime,
+    coverage: Coverage,
 ) -> FactSheet:
     """Return the FactSheet of one symbol at one close.
 
-    `as_of` is the date asked for; the analysis may end earlier when the data stopped.
-    `events` are the calendar's releases (those after `as_of` within `EVENT_DAYS`
-    become catalysts), `news` the selected headlines, `correlations` the 60-bar
-    correlation of each related symbol with this one.
+    `as_of` is the date asked for and `now` the moment of it the sheet is read at; the
+    analysis may end earlier when the data stopped. `events` are the calendar's
+    releases: those after `as_of` within `EVENT_DAYS` whose dates were known then
+    (`known_ahead`) become catalysts, and those of the data date out by `now`
+    (`released`) what printed. `news` are the selected headlines, `correlations` the
+    60-bar correlation of each related symbol with this one, `coverage` what the
+    edition's news and calendar reach.
     """
     symbol, day = analysis.symbol, analysis.as_of
     facts = _Facts()
@@ -337,15 +344,27 @@ def build_factsheet(
             )
         )
 
-    ahead = sorted(
-        (e for e in events if 0 < (e.date - as_of).days <= EVENT_DAYS and e.importance == "high"),
-        key=lambda e: (e.date, e.event),
-    )
-    event_facts = tuple(
-        EventFact(date=e.date, event=e.event, days_ahead=(e.date - as_of).days) for e in ahead
+    moved = rescheduled(tuple(events))
+    event_facts, released_facts = (
+        tuple(
+            EventFact(
+                date=e.date,
+                event=e.event,
+                days_ahead=(e.date - as_of).days,
+                rescheduled=e in moved,
+            )
+            for e in chosen
+        )
+        for chosen in (known_ahead(events, as_of, EVENT_DAYS), released(events, day, now))
     )
     for index, event in enumerate(event_facts):
         facts.add(f"event.{index}.days", event.days_ahead, "days", f"calendar: {event.event}")
+    facts.add(
+        "coverage.news_items",
+        coverage.news_items,
+        "count",
+        f"headlines known in the 7 days to {now:%Y-%m-%d %H:%M} UTC",
+    )
 
     related = []
     for move in analysis.day.related:
@@ -391,6 +410,8 @@ def build_factsheet(
         record=record_fact,
         findings=tuple(str(f) for f in analysis.findings if not isinstance(f, Outlier)),
         events=event_facts,
+        released=released_facts,
+        coverage=coverage,
         news=tuple(news),
         related=tuple(related),
     )

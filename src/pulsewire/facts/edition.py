@@ -28,9 +28,9 @@ from pulsewire.analysis.rows import as_date
 from pulsewire.analysis.sessions import last_closed_session
 from pulsewire.analysis.snapshot import SymbolAnalysis, UniverseAnalysis
 from pulsewire.errors import check_at_least
-from pulsewire.facts.build import build_factsheet
-from pulsewire.facts.news import dated_only_on, news_window, select_edition_news
-from pulsewire.facts.sheet import FactSheet, Source
+from pulsewire.facts.build import EVENT_DAYS, build_factsheet
+from pulsewire.facts.news import known_at, news_window, select_edition_news
+from pulsewire.facts.sheet import Coverage, FactSheet, Source
 from pulsewire.model import CalendarEvent, Panel, Stale, calendar_for
 from pulsewire.scores.board import ScoreBoard, SymbolScores
 
@@ -40,6 +40,15 @@ CORRELATION_BARS = 60
 CORRELATION_ROWS = 504
 """Trailing panel rows the correlations are computed on: two years of sessions, room for
 60 common bars of any pair whose sheet is less than a year and a half old."""
+
+NEWS_COVER_DAYS = 7
+"""Days up to the as-of in which the news data must hold items to cover it."""
+
+NEWS_COVER_ITEMS = 50
+"""Fewest headlines known in those days for the news data to cover the as-of. Measured on
+the bundle: since 2025-08-11 every 7 days hold 100 or more (the thinnest are in May-July
+2026, when Inflexion has none); before, never more than 20 (stray items: WSJ's stale
+January 2025 feed, evergreen pages of 2024), and nothing in 2020."""
 
 _Result = TypeVar("_Result")
 
@@ -99,6 +108,35 @@ def evening(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59), tzinfo=dt.UTC)
 
 
+def coverage(news: pl.DataFrame, events: Sequence[CalendarEvent], now: dt.datetime) -> Coverage:
+    """Return what `news` and `events` reach at `now`: an article says where they stop
+    rather than read their silence as a quiet day (see `Coverage`)."""
+    stamps = news.select(pl.col("ts_event").dt.convert_time_zone("UTC"))
+    known = known_at(pl.col("ts_event"))
+    items = stamps.filter(
+        (known <= now) & (known > now - dt.timedelta(days=NEWS_COVER_DAYS))
+    ).height
+    first, last = stamps["ts_event"].min(), stamps["ts_event"].max()
+    ends: dict[str, dt.date] = {}
+    for event in events:
+        ends[event.event] = max(event.date, ends.get(event.event, event.date))
+    calendar_first = min((e.date for e in events), default=None)
+    calendar_last = min(ends.values(), default=None)
+    day = now.date()
+    return Coverage(
+        news_first=first.date() if isinstance(first, dt.datetime) else None,
+        news_last=last.date() if isinstance(last, dt.datetime) else None,
+        news_items=items,
+        news_covers=items >= NEWS_COVER_ITEMS,
+        calendar_first=calendar_first,
+        calendar_last=calendar_last,
+        calendar_covers=calendar_first is not None
+        and calendar_last is not None
+        and calendar_first <= day
+        and day + dt.timedelta(days=EVENT_DAYS) <= calendar_last,
+    )
+
+
 def closed_by(symbol: str, day: dt.date, until: dt.datetime | None) -> dt.date:
     """Return the last day whose bar of `symbol` an edition of `day` may read.
 
@@ -143,6 +181,9 @@ class _Edition:
     until: dt.datetime | None
     """The moment asked for, when a time was given: then a bar counts only once its
     session has closed by then, and news only up to it."""
+    now: dt.datetime
+    """The moment the sheets are read at: `until`, else the evening of `as_of`."""
+    coverage: Coverage
 
     @classmethod
     def prepare(
@@ -156,11 +197,10 @@ class _Edition:
         until: dt.datetime | None,
     ) -> _Edition:
         now = evening(as_of) if until is None else until
-        window = news_window(news, now)
-        if until is not None:
-            window = window.filter(~dated_only_on(until.date()))
-        headlines = select_edition_news(window, symbols, now)
-        return cls(universe, board, as_of, events, headlines, until)
+        headlines = select_edition_news(news_window(news, now), symbols, now)
+        return cls(
+            universe, board, as_of, events, headlines, until, now, coverage(news, events, now)
+        )
 
     def sheets(self, symbols: Sequence[str]) -> Iterator[FactSheet | LeftOut]:
         """Yield the FactSheet of each of `symbols`, in order, or why it is left out."""
@@ -193,6 +233,8 @@ class _Edition:
                     other: float(pairs.values[row - start, index]) if row >= start else np.nan
                     for other, index in related.get(symbol, ())
                 },
+                self.now,
+                self.coverage,
             )
 
     def _read(self, symbol: str) -> tuple[SymbolAnalysis, SymbolScores] | LeftOut:
@@ -206,7 +248,7 @@ class _Edition:
             return LeftOut(symbol, Omission.NOT_STORED, None, 0)
         first = _first_bar(panel, symbol)
         day = closed_by(symbol, self.as_of, self.until)
-        now = evening(self.as_of) if self.until is None else self.until
+        now = self.now
         if first is None or first > day:
             return LeftOut(symbol, Omission.NO_BAR_YET, first, 0)
         scores = _scores(self.board, symbol, day)
@@ -249,8 +291,9 @@ def build_sheets(
     """Return the FactSheet of each symbol at the close of `as_of`, news up to that evening.
 
     With `until` (a moment of `as_of`), each symbol reads its last bar whose session had
-    closed by then and the news published up to then: nothing from later in the day,
-    and no item stamped with that day's date only.
+    closed by then and the news known by then: nothing from later in the day. An item
+    stamped with a date only is known from the end of its day (`known_at`), so neither
+    a minute of that day nor its evening cites it.
     A symbol that is not stored, has no bar by `as_of` or too few for its scores is left
     out, with why; `on_sheet` is called with each symbol once it is done either way.
     """

@@ -105,11 +105,42 @@ class LeanRecordFact(Frozen):
 
 
 class EventFact(Frozen):
-    """A scheduled release after the sheet's date."""
+    """A release: one scheduled after the sheet's date, or one that printed on it."""
 
     date: dt.date
     event: str
-    days_ahead: int
+    days_ahead: int = Field(description="Days from the sheet's as-of; 0 or less once out.")
+    rescheduled: bool = Field(
+        default=False,
+        description="Its date was set after a disruption (`pulsewire.facts.calendar`): "
+        "never listed ahead, and, once out, a delayed release.",
+    )
+
+
+class Coverage(Frozen):
+    """What the desk's news and calendar data reach, so an article can say where they stop.
+
+    An empty `news` or `events` means "nothing found" only where the data covers the
+    date: before the calendar starts, "nothing is scheduled" would be false.
+    """
+
+    news_first: dt.date | None = Field(description="Date of the first stored headline.")
+    news_last: dt.date | None = Field(description="Date of the last stored headline.")
+    news_items: int = Field(description="Headlines known in the 7 days up to the as-of.")
+    news_covers: bool = Field(
+        description="The news data holds the as-of: at least 50 headlines known in the "
+        "7 days up to it (`pulsewire.facts.edition.NEWS_COVER_ITEMS`)."
+    )
+    calendar_first: dt.date | None = Field(description="Date of the calendar's first event.")
+    calendar_last: dt.date | None = Field(
+        description="Last date through which every series of the calendar is held: the "
+        "earliest last release of a series (bundled: GDP and PCE end 2026-01-22, the "
+        "BLS and Census series 2026-02-13, FOMC dates run to 2026-12-09)."
+    )
+    calendar_covers: bool = Field(
+        description="The calendar holds every series from the as-of through the days "
+        "ahead that an article lists (`EVENT_DAYS`)."
+    )
 
 
 class Source(Frozen):
@@ -162,7 +193,13 @@ class FactSheet(Frozen):
     history: tuple[HistoryFact, ...]
     record: LeanRecordFact | None
     findings: tuple[str, ...]
-    events: tuple[EventFact, ...]
+    events: tuple[EventFact, ...] = Field(
+        description="Releases ahead whose dates were known at the as-of, soonest first."
+    )
+    released: tuple[EventFact, ...] = Field(
+        description="Releases that printed on the data date by the as-of moment."
+    )
+    coverage: Coverage
     news: tuple[Source, ...]
     related: tuple[RelatedFact, ...]
 
