@@ -62,19 +62,21 @@ def words(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9&]+", text.lower()))
 
 
-def test_iwm_cites_warsh_on_2026_02_02_and_the_delayed_jobs_report_once_it_is_known(
+def test_iwm_cites_warsh_and_the_delayed_jobs_report_at_the_end_of_2026_02_02(
     news: pl.DataFrame,
 ) -> None:
     sources = select_news(news_window(news, EVENING), "IWM", EVENING)
     # The only item saying the jobs report is delayed is stamped Feb 2 with no time: it is
-    # known from the end of that day, a minute after the evening edition.
-    assert not [s for s in sources if "jobs report will be delayed" in s.title]
+    # known from the end of that day, when the day's edition is written, not at noon.
+    noon = dt.datetime(2026, 2, 2, 12, tzinfo=UTC)
+    assert not [
+        s for s in select_news(news_window(news, noon), "IWM", noon) if "delayed" in s.title
+    ]
     assert [s for s in sources if "Warsh" in s.title]
     tuesday = EVENING + dt.timedelta(days=1)
     later = select_news(news_window(news, tuesday), "IWM", tuesday)
-
+    jobs = [s for s in sources if "jobs report will be delayed" in s.title]
     assert len(sources) == len(later) == 5
-    jobs = [s for s in later if "jobs report will be delayed" in s.title]
     assert len(jobs) == 1
     assert jobs[0].domain == "cnbc.com"
     assert jobs[0].published == dt.datetime(2026, 2, 2, tzinfo=UTC)
@@ -365,8 +367,9 @@ def test_edition_selection_equals_each_symbol_selected_alone(
 def test_window_holds_the_last_days_up_to_as_of(news: pl.DataFrame) -> None:
     window = news_window(news, EVENING, days=3)
     start = EVENING - dt.timedelta(days=3)
-    # A date-only item (midnight) is known from the end of its day.
-    known = [t + dt.timedelta(days=t.time() == dt.time(0)) for t in news["ts_event"].to_list()]
+    # A date-only item (midnight) is known from the end of its day, 23:59.
+    end = dt.timedelta(hours=23, minutes=59)
+    known = [t + end * (t.time() == dt.time(0)) for t in news["ts_event"].to_list()]
 
     assert window.height > 0
     assert window["ts_known"].min() > start  # type: ignore[operator]
@@ -424,13 +427,17 @@ def test_a_date_only_item_is_known_from_the_end_of_its_day(news: pl.DataFrame) -
     )
     (stamp,) = news.filter(pl.col("title") == title)["ts_event"]
     assert stamp == dt.datetime(2026, 2, 2, tzinfo=UTC)
+    noon = dt.datetime(2026, 2, 2, 12, tzinfo=UTC)
+    assert title not in news_window(news, noon)["title"]
+    assert all(
+        t.date() < noon.date()
+        for t in news_window(news, noon)["ts_event"]
+        if t.time() == dt.time(0)
+    )
+    # Known by the evening edition, it is still not cited that day: it names Feb 3.
     evening = news_window(news, EVENING)
-
-    assert title not in evening["title"]
-    assert all(t.date() < EVENING.date() for t in evening["ts_event"] if t.time() == dt.time(0))
+    assert title in evening["title"]
     assert title not in [s.title for s in select_news(evening, "GLD", EVENING, limit=50)]
-    midnight = dt.datetime(2026, 2, 3, tzinfo=UTC)
-    assert title in news_window(news, midnight)["title"]
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ from pulsewire.analysis.sessions import last_closed_session
 from pulsewire.analysis.snapshot import SymbolAnalysis, UniverseAnalysis
 from pulsewire.errors import check_at_least
 from pulsewire.facts.build import EVENT_DAYS, build_factsheet
-from pulsewire.facts.news import known_at, news_window, select_edition_news
+from pulsewire.facts.news import END_OF_DAY, known_at, news_window, select_edition_news
 from pulsewire.facts.sheet import Coverage, FactSheet, Source
 from pulsewire.model import CalendarEvent, Panel, Stale, calendar_for
 from pulsewire.scores.board import ScoreBoard, SymbolScores
@@ -105,7 +105,7 @@ class Sheets(Generic[_Result]):
 
 def evening(day: dt.date) -> dt.datetime:
     """Return the moment an edition of `day` is written: after every close of the day."""
-    return dt.datetime.combine(day, dt.time(23, 59), tzinfo=dt.UTC)
+    return dt.datetime.combine(day, END_OF_DAY, tzinfo=dt.UTC)
 
 
 def coverage(news: pl.DataFrame, events: Sequence[CalendarEvent], now: dt.datetime) -> Coverage:

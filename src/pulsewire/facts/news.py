@@ -708,17 +708,21 @@ def _moment(as_of: dt.datetime) -> pl.Expr:
     return pl.lit(micros).cast(pl.Datetime("us", "UTC"))
 
 
+END_OF_DAY: Final = dt.time(23, 59)
+"""The end of a UTC day as the desk keeps it: after every close, when the day's edition
+is written (`facts.edition.evening`) and from when its date-only news is known."""
+
+
 def known_at(stamp: pl.Expr) -> pl.Expr:
     """Return when an item stamped `stamp` (UTC) is known to be out.
 
     That is its stamp, except for an item stamped with a date only (exactly midnight
-    UTC): it was published some time that day, so it is known from the end of the day.
+    UTC): it was published some time that day, so it is known from the end of the day,
+    `END_OF_DAY`, when the day's edition is written. A reading earlier that day (an
+    `--asof` at noon) does not see it.
     """
-    return (
-        pl.when(stamp.dt.time() == dt.time(0, 0))
-        .then(stamp + dt.timedelta(days=1))
-        .otherwise(stamp)
-    )
+    end = dt.timedelta(hours=END_OF_DAY.hour, minutes=END_OF_DAY.minute)
+    return pl.when(stamp.dt.time() == dt.time(0, 0)).then(stamp + end).otherwise(stamp)
 
 
 def named_until(text: str, published: dt.date) -> dt.date | None:
