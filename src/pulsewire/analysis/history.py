@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 import bottleneck  # type: ignore[import-untyped]
 import numpy as np
@@ -38,6 +39,7 @@ from pulsewire.model.history import HistoryResult
 from pulsewire.model.panel import Panel
 
 __all__ = [
+    "LONG_RUN_YEARS",
     "OwnBarsHistory",
     "calm_volatility",
     "daily_volatility",
@@ -47,6 +49,11 @@ __all__ = [
     "measure_universe",
     "rsi_above",
 ]
+
+LONG_RUN_YEARS: Final = 3
+"""Years of a symbol's bars in its long-run volatility: long enough to hold a storm and
+the calm around it, so a crash is measured against the symbol's normal (Threat's
+yardstick, and the day's move in long-run sigmas)."""
 
 
 def daily_volatility(close: FloatArray, window: int = 20) -> FloatArray:
