@@ -102,9 +102,13 @@ def long_run_volatility(daily: FloatArray, window: IntArray) -> FloatArray:
     out = np.full(daily.shape, np.nan)
     for length in np.unique(window):
         columns = np.flatnonzero(window == length)
-        medians = bottleneck.move_median(
-            packed[:, columns], int(length), min_count=int(length) // 3, axis=0
-        )
+        # bottleneck wants a window no longer than the series: a shorter panel (a young
+        # store) is padded after its end, which changes no value before it.
+        values = packed[:, columns]
+        padded = np.vstack([values, np.full((max(length - len(values), 0), columns.size), np.nan)])
+        medians = bottleneck.move_median(padded, int(length), min_count=int(length) // 3, axis=0)[
+            : len(values)
+        ]
         at = rows[:, columns]
         own = at >= 0
         out[at[own], np.broadcast_to(columns, at.shape)[own]] = medians[own]
