@@ -324,12 +324,13 @@ def _watch_facts(
 
 def _total_return_facts(analysis: SymbolAnalysis, facts: _Facts) -> None:
     for name, value in analysis.total_returns.items():
-        bars = name.rpartition("_")[2]
+        bars = int(name.rpartition("_")[2])
+        span = "1 bar" if bars == 1 else f"{bars} bars"
         facts.add(
             name,
             value,
             "percent",
-            f"{analysis.symbol} total return (adj_close) over {bars} bars, {analysis.as_of}",
+            f"{analysis.symbol} total return (adj_close) over {span}, {analysis.as_of}",
         )
 
 
