@@ -13,16 +13,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pulsewire._types import DateArray, FloatArray
+from pulsewire.analysis.extremes import YearExtreme, YearRange
 from pulsewire.analysis.levels import (
+    AT_CLOSE_ATR,
     HALF_LIFE_BARS,
+    OPEN_AIR_ATR,
     STRENGTH_SCALE,
     TOLERANCE_ATR,
     levels_asof,
     swing_pivots,
+    watch_map,
 )
-from pulsewire.errors import DataError
+from pulsewire.analysis.snapshot import UniverseAnalysis
+from pulsewire.errors import DataError, ParameterError
 from pulsewire.model import Panel
-from pulsewire.model.level import LevelKind, LevelMap, Range
+from pulsewire.model.level import Level, LevelKind, LevelMap, Pivot, Range
 
 
 class Bars(NamedTuple):
@@ -395,3 +400,92 @@ def test_spy_on_its_last_date_is_below_the_august_highs(
     assert levels.nearest_support is not None
     assert levels.nearest_support.price <= levels.close
     assert levels.range is None
+
+
+def year_extreme(price: float, is_high: bool, bars_ago: int) -> YearExtreme:
+    return YearExtreme(price, day(300 - bars_ago), bars_ago, is_high, day(300 - bars_ago), bars_ago)
+
+
+def hand_map(close: float, *zones: tuple[float, bool]) -> LevelMap:
+    """A map as of day 300 whose zones are single pivots (price, is_high) formed on day 100."""
+    levels = []
+    for price, is_high in sorted(zones):
+        pivot = Pivot(day(100), day(105), price, is_high, 1.0)
+        levels.append(
+            Level(
+                price, price, price, LevelKind.of(price, close, [pivot]), 50.0, day(300), (pivot,)
+            )
+        )
+    return LevelMap(day(300), close, tuple(levels), None, None, None)
+
+
+def test_watch_map_moves_zones_nearer_than_half_an_atr_to_at_close() -> None:
+    # Close 100, ATR 2: half an ATR is 1. A zone exactly 1 away stays on the map.
+    levels = hand_map(100.0, (99.2, False), (99.0, False), (96.0, False), (104.0, True))
+    year = YearRange(100.0, year_extreme(101.5, True, 3), year_extreme(90.0, False, 100))
+    watch = watch_map(levels, 2.0, year)
+    assert AT_CLOSE_ATR == 0.5
+    assert [z.price for z in watch.at_close] == [99.2]
+    assert [z.price for z in watch.supports] == [99.0, 96.0]
+    # The 52-week high of three bars ago has no confirmed pivot yet: a zone of its own.
+    assert [(z.price, z.level is None) for z in watch.resistances] == [
+        (101.5, True),
+        (104.0, False),
+    ]
+    assert watch.resistances[0].extreme == year.high
+    # The old 52-week low that no zone holds is not added.
+    assert all(z.extreme is None for z in watch.supports)
+    assert not watch.open_air_above and not watch.open_air_below
+
+
+def test_watch_map_marks_the_zone_holding_the_52_week_high() -> None:
+    levels = hand_map(100.0, (104.0, True), (95.0, False))
+    year = YearRange(100.0, year_extreme(104.0, True, 20), year_extreme(95.0, False, 40))
+    watch = watch_map(levels, 2.0, year)
+    assert [(z.price, z.extreme) for z in watch.resistances] == [(104.0, year.high)]
+    assert [(z.price, z.extreme) for z in watch.supports] == [(95.0, year.low)]
+
+
+def test_open_air_needs_no_level_and_no_earlier_52_week_high_within_three_atrs() -> None:
+    assert OPEN_AIR_ATR == 3.0
+    # Nearest level above is 3.5 ATRs away; the 52-week high was set by today's bar.
+    levels = hand_map(100.0, (107.0, True), (94.0, False))
+    today_high = YearRange(100.0, year_extreme(100.5, True, 0), year_extreme(80.0, False, 200))
+    watch = watch_map(levels, 2.0, today_high)
+    assert watch.open_air_above and watch.open_air_below is False
+    assert [(z.price, z.level) for z in watch.at_close] == [(100.5, None)]
+    # The same map with that high set four sessions ago: a ceiling just overhead.
+    older = YearRange(100.0, year_extreme(100.5, True, 4), year_extreme(80.0, False, 200))
+    assert not watch_map(levels, 2.0, older).open_air_above
+    # A level 2.9 ATRs above closes the air as well, whatever the 52-week high.
+    assert not watch_map(hand_map(100.0, (105.8, True)), 2.0, today_high).open_air_above
+    # Below: 94 is 3 ATRs away exactly, so it is within reach.
+    assert not watch.open_air_below
+    assert watch_map(hand_map(100.0, (93.9, False)), 2.0, None).open_air_below
+
+
+def test_watch_map_rejects_a_non_positive_atr() -> None:
+    with pytest.raises(ParameterError, match="atr"):
+        watch_map(hand_map(100.0, (90.0, False)), 0.0, None)
+
+
+@pytest.fixture(scope="module")
+def universe(real_panel: Panel) -> UniverseAnalysis:
+    return UniverseAnalysis.compute(real_panel)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_no_mapped_level_lies_within_half_an_atr_of_the_close(
+    universe: UniverseAnalysis, real_panel: Panel, data: st.DataObject
+) -> None:
+    symbol = data.draw(st.sampled_from(real_panel.symbols))
+    bars = np.flatnonzero(np.isfinite(real_panel.close[:, real_panel.column(symbol)]))
+    row = data.draw(st.sampled_from(bars[300:].tolist()))
+    when = real_panel.dates[row].item()
+    watch = universe.snapshot(symbol, when, dt.datetime(2030, 1, 1, tzinfo=dt.UTC)).watch
+    half = AT_CLOSE_ATR * watch.atr
+    assert all(z.distance(watch.close) >= half for z in watch.supports + watch.resistances)
+    assert all(z.distance(watch.close) < half for z in watch.at_close)
+    assert all(z.high < watch.close for z in watch.supports)
+    assert all(z.low > watch.close for z in watch.resistances)

@@ -462,7 +462,11 @@ class DayContext:
     related: tuple[Move, ...]
 
 
-def _move(panel: Panel, symbol: str, as_of: dt.date) -> Move | None:
+def last_move(panel: Panel, symbol: str, as_of: dt.date) -> Move | None:
+    """Return `symbol`'s move at its last bar on or before `as_of`, None with fewer than two.
+
+    `current` says whether no session of its calendar has passed since that bar.
+    """
     stop = np.searchsorted(panel.dates, np.datetime64(as_of, "D"), side="right")
     prices = panel.adj_close[:stop, panel.column(symbol)]
     rows = np.flatnonzero(np.isfinite(prices))[-2:]
@@ -509,10 +513,10 @@ def day_context(
     DataError
         If `symbol` is not in `panel` or has fewer than two bars by `as_of`.
     """
-    move = _move(panel, symbol, as_of)
+    move = last_move(panel, symbol, as_of)
     if move is None:
         raise DataError("as_of", as_of, f"{symbol} has fewer than two bars by then")
-    moves = (_move(panel, r, as_of) for r in related.get(symbol, ()) if r in panel)
+    moves = (last_move(panel, r, as_of) for r in related.get(symbol, ()) if r in panel)
     return DayContext(
         symbol, ASSET_CLASS.get(symbol), as_of, move, tuple(m for m in moves if m is not None)
     )
@@ -544,7 +548,7 @@ def benchmark_bar(
         return BenchmarkBar.SELF
     if benchmark not in panel:
         return BenchmarkBar.NOT_HELD
-    move = _move(panel, benchmark, as_of)
+    move = last_move(panel, benchmark, as_of)
     if move is None:
         return BenchmarkBar.NOT_YET
     return BenchmarkBar.CURRENT if move.current else BenchmarkBar.NOT_CURRENT

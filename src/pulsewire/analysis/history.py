@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 import bottleneck  # type: ignore[import-untyped]
 import numpy as np
@@ -38,6 +39,7 @@ from pulsewire.model.history import HistoryResult
 from pulsewire.model.panel import Panel
 
 __all__ = [
+    "LONG_RUN_YEARS",
     "OwnBarsHistory",
     "calm_volatility",
     "daily_volatility",
@@ -47,6 +49,11 @@ __all__ = [
     "measure_universe",
     "rsi_above",
 ]
+
+LONG_RUN_YEARS: Final = 3
+"""Years of a symbol's bars in its long-run volatility: long enough to hold a storm and
+the calm around it, so a crash is measured against the symbol's normal (Threat's
+yardstick, and the day's move in long-run sigmas)."""
 
 
 def daily_volatility(close: FloatArray, window: int = 20) -> FloatArray:
@@ -95,9 +102,13 @@ def long_run_volatility(daily: FloatArray, window: IntArray) -> FloatArray:
     out = np.full(daily.shape, np.nan)
     for length in np.unique(window):
         columns = np.flatnonzero(window == length)
-        medians = bottleneck.move_median(
-            packed[:, columns], int(length), min_count=int(length) // 3, axis=0
-        )
+        # bottleneck wants a window no longer than the series: a shorter panel (a young
+        # store) is padded after its end, which changes no value before it.
+        values = packed[:, columns]
+        padded = np.vstack([values, np.full((max(length - len(values), 0), columns.size), np.nan)])
+        medians = bottleneck.move_median(padded, int(length), min_count=int(length) // 3, axis=0)[
+            : len(values)
+        ]
         at = rows[:, columns]
         own = at >= 0
         out[at[own], np.broadcast_to(columns, at.shape)[own]] = medians[own]

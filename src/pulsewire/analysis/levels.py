@@ -27,18 +27,34 @@ Definitions (k = `pivot_bars`, tolerance = `tolerance_atr` x the ATR of the as-o
   that qualify, the range is the narrowest (then the longest).
 - **Swing high / low** of the last quarter: the highest known pivot high and the lowest
   known pivot low formed in the last `swing_bars` bars (the earliest of equal ones).
+
+The map an article quotes (`watch_map`) keeps only levels a reader can use:
+
+- **At the close.** A zone whose nearest edge lies within `AT_CLOSE_ATR` ATRs of the
+  close (0 when the close is inside it) is where price already is, not a level to watch
+  for: it is listed apart, `at_close`, and no support or resistance is.
+- **Fresh 52-week extremes.** The 52-week high (low) set in the last
+  `FRESH_EXTREME_BARS` bars, which no zone holds yet because its pivot is not
+  confirmed, is a zone of its own (touched once, strength 0). A zone that holds the
+  52-week high or low carries it (`Zone.extreme`).
+- **Open air** above (below): no level of the whole map and no 52-week high (low) set
+  before the as-of bar lies within `OPEN_AIR_ATR` ATRs of the close on that side. The
+  as-of bar's own high is not a ceiling from the past: a close at a fresh high with
+  nothing overhead is open air.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Final, NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from pulsewire._types import BoolArray, DateArray, FloatArray, IntArray
+from pulsewire.analysis.extremes import YearExtreme, YearRange
 from pulsewire.errors import DataError, ParameterError, check_at_least, check_within
 from pulsewire.model.level import Level, LevelKind, LevelMap, Pivot, Range
 
@@ -62,6 +78,16 @@ REACTION_CAP_ATR: Final = 2.0
 """A move away from the pivot of this many ATRs counts in full towards strength."""
 STRENGTH_SCALE: Final = 2.0
 """Sum of recency-weighted reactions at which strength reaches 63 (1 - 1/e)."""
+AT_CLOSE_ATR: Final = 0.5
+"""A zone nearer the close than half a day's range is where price is, not a level ahead:
+a normal session's swing takes price through it (editors found a fifth of quoted levels
+within a quarter of a range of the close)."""
+FRESH_EXTREME_BARS: Final = 10
+"""Two weeks of sessions: a 52-week high or low this recent is on the map before the
+`PIVOT_BARS` bars that confirm its pivot, and while it is still the ceiling traders watch."""
+OPEN_AIR_ATR: Final = 3.0
+"""Room, in ATRs, with no level and no 52-week extreme that makes "open air": about
+three days' ranges, the reach of the Watch section's triggers and targets."""
 
 
 class SwingPivots(NamedTuple):
@@ -328,3 +354,121 @@ def _range(
                     )
                 )
     return min(found, key=lambda box: (box.high - box.low, -box.bars), default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    """A zone of the map an article quotes: a level of pivots, or a fresh 52-week extreme.
+
+    `level` is None for a fresh extreme no pivot backs yet; `extreme` is the 52-week
+    high or low the zone is or holds, if any.
+    """
+
+    price: float
+    low: float
+    high: float
+    level: Level | None
+    extreme: YearExtreme | None
+
+    def distance(self, close: float) -> float:
+        """Return how far the zone's nearest edge lies from `close` (0 when it holds it)."""
+        return max(self.low - close, close - self.high, 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class WatchMap:
+    """The usable levels of one close: each side nearest first, and what is at the close."""
+
+    close: float
+    atr: float
+    supports: tuple[Zone, ...]
+    resistances: tuple[Zone, ...]
+    at_close: tuple[Zone, ...]
+    open_air_above: bool
+    open_air_below: bool
+
+
+def _holds(level: Level, extreme: YearExtreme) -> bool:
+    return level.low <= extreme.price <= level.high and any(
+        p.is_high is extreme.is_high for p in level.pivots
+    )
+
+
+def watch_map(
+    levels: LevelMap,
+    atr: float,
+    year: YearRange | None,
+    *,
+    at_close_atr: float = AT_CLOSE_ATR,
+    fresh_bars: int = FRESH_EXTREME_BARS,
+    open_air_atr: float = OPEN_AIR_ATR,
+) -> WatchMap:
+    """Return the levels of `levels` an article may quote, as the module docstring says.
+
+    Parameters
+    ----------
+    levels
+        The symbol's level map at one close.
+    atr
+        The ATR of that close, positive.
+    year
+        The 52-week range at that close; None before a year of bars.
+    at_close_atr, fresh_bars, open_air_atr
+        See the module docstring; the defaults are this module's constants.
+
+    Raises
+    ------
+    ParameterError
+        If `atr` is not positive or a parameter is out of its range.
+    """
+    for name, value in (
+        ("atr", atr),
+        ("at_close_atr", at_close_atr),
+        ("open_air_atr", open_air_atr),
+    ):
+        if not value > 0:
+            raise ParameterError(name, value, f"{name}={value} is not above 0")
+    check_at_least("fresh_bars", fresh_bars, 1)
+    close = levels.close
+    extremes = () if year is None else (year.high, year.low)
+    zones = [
+        Zone(
+            level.price,
+            level.low,
+            level.high,
+            level,
+            next((e for e in extremes if _holds(level, e)), None),
+        )
+        for level in levels.levels
+    ]
+    zones += [
+        Zone(e.price, e.price, e.price, None, e)
+        for e in extremes
+        if e.bars_ago < fresh_bars and not any(_holds(level, e) for level in levels.levels)
+    ]
+    near = sorted(
+        (z for z in zones if z.distance(close) < at_close_atr * atr),
+        key=lambda z: z.distance(close),
+    )
+    usable = [z for z in zones if z.distance(close) >= at_close_atr * atr]
+
+    def open_air(above: bool) -> bool:
+        reach = open_air_atr * atr
+        ahead = [
+            z for z in zones if z.level is not None and (z.high > close if above else z.low < close)
+        ]
+        extreme = next((e for e in extremes if e.is_high is above and e.bars_ago > 0), None)
+        walls = [z.distance(close) for z in ahead]
+        if extreme is not None:
+            walls.append(abs(extreme.price - close))
+        return all(wall > reach for wall in walls)
+
+    return WatchMap(
+        close=close,
+        atr=atr,
+        supports=tuple(sorted((z for z in usable if z.price <= close), key=lambda z: -z.price)),
+        resistances=tuple(sorted((z for z in usable if z.price > close), key=lambda z: z.price)),
+        at_close=tuple(near),
+        open_air_above=open_air(True),
+        open_air_below=open_air(False),
+    )

@@ -1,9 +1,11 @@
 """One call per universe, one read per symbol: everything the analysis says about a date.
 
 `UniverseAnalysis.compute` runs the vectorised stages (indicators, regimes, relative
-strength, data quality marks, the calm condition's measured history) over a whole panel
-once; `snapshot` then reads one symbol at one date and adds the parts that depend on
-the date alone (levels, day context). Every figure of a snapshot uses only bars up to
+strength, total returns, the day's move in sigmas, 52-week lows, data quality marks,
+the calm condition's measured history) over a whole panel once; `snapshot` then reads
+one symbol at one date and adds the parts that depend on the date alone (levels and the
+map an article quotes, the rarity of its readings, the 52-week range, day context and
+the markets on the day). Every figure of a snapshot uses only bars up to
 its date: the stages computed once are causal, and history counts only forward windows
 closed by then.
 """
@@ -17,6 +19,7 @@ from typing import Final
 
 import numpy as np
 
+from pulsewire._types import FloatArray
 from pulsewire.analysis.context import (
     BENCHMARK,
     STRENGTH_WINDOWS,
@@ -25,11 +28,28 @@ from pulsewire.analysis.context import (
     benchmark_bar,
     day_context,
     relative_strengths,
+    window_returns,
 )
-from pulsewire.analysis.history import OwnBarsHistory, calm_volatility
+from pulsewire.analysis.extremes import YearRange, rolling_min, year_range
+from pulsewire.analysis.history import (
+    LONG_RUN_YEARS,
+    OwnBarsHistory,
+    calm_volatility,
+    daily_volatility,
+)
 from pulsewire.analysis.indicators import INDICATOR_FIELDS, Indicators, compute_indicators
-from pulsewire.analysis.levels import levels_asof
+from pulsewire.analysis.levels import WatchMap, levels_asof, watch_map
+from pulsewire.analysis.markets import CrossAsset, cross_asset
 from pulsewire.analysis.quality import QualityMarks
+from pulsewire.analysis.rarity import (
+    READINGS,
+    DayMove,
+    MoveSigmas,
+    Rarity,
+    day_move,
+    move_sigmas,
+    rarities,
+)
 from pulsewire.analysis.regime import RegimeArray, classify_regimes
 from pulsewire.analysis.rows import as_date
 from pulsewire.model import Finding, HistoryResult, LevelMap, Panel, Regime
@@ -38,6 +58,9 @@ HISTORY_HORIZONS: Final = (5, 20)
 """Forward horizons, in bars, of the measured history of each snapshot: a week, a month."""
 
 CALM = "20-day realised volatility in the bottom decile of its trailing year"
+
+TOTAL_RETURN_WINDOWS: Final = (1, 5, 20)
+"""Bars of the symbol's own total returns: a day, a week, a month, as its price returns."""
 
 
 @dataclass(frozen=True)
@@ -52,10 +75,18 @@ class SymbolAnalysis:
     indicators: Mapping[str, float]
     regime: Regime | None
     levels: LevelMap
+    watch: WatchMap
+    """The levels an article may quote: none at the close, fresh 52-week extremes in."""
+    year: YearRange | None
     relative_strength: Mapping[str, float]
+    total_returns: Mapping[str, float]
+    """`total_return_{k}`: total return (`adj_close`) over k bars, as relative strength."""
+    rarity: tuple[Rarity, ...]
+    move: DayMove | None
     benchmark: BenchmarkBar
     """Whether the benchmark was there to measure relative strength against."""
     day: DayContext
+    markets: CrossAsset
     calm_history: tuple[HistoryResult, ...]
     findings: tuple[Finding, ...]
 
@@ -68,6 +99,11 @@ class UniverseAnalysis:
     indicators: Indicators
     regimes: RegimeArray
     strength: Mapping[str, np.ndarray]
+    total_returns: Mapping[str, FloatArray]
+    sigmas: MoveSigmas
+    low_252: FloatArray
+    volatility: FloatArray
+    """20-day daily volatility of `adj_close`: the bellwethers' yardstick."""
     quality: QualityMarks
     calm_history: OwnBarsHistory
 
@@ -86,6 +122,10 @@ class UniverseAnalysis:
             indicators,
             classify_regimes(panel, indicators),
             strength,
+            {f"total_return_{k}": window_returns(panel.adj_close, k) for k in TOTAL_RETURN_WINDOWS},
+            move_sigmas(panel.close, indicators.periods_per_year, LONG_RUN_YEARS),
+            rolling_min(panel.low),
+            daily_volatility(panel.adj_close, 20),
             QualityMarks.compute(panel),
             OwnBarsHistory.measure(
                 panel, calm_volatility, horizons=HISTORY_HORIZONS, description=CALM
@@ -100,9 +140,23 @@ class UniverseAnalysis:
         DataError
             If the symbol has no bar by `as_of`.
         """
-        panel = self.panel
+        panel, indicators = self.panel, self.indicators
         column, row = panel.column(symbol), panel.last_row(symbol, as_of)
         day = as_date(panel.dates[row])
+        levels = levels_asof(
+            panel.dates, panel.high, panel.low, panel.close, indicators.atr_14, column, row
+        )
+        year = year_range(
+            panel.high,
+            panel.low,
+            panel.close,
+            indicators.high_252,
+            self.low_252,
+            panel.dates,
+            column,
+            row,
+        )
+        readings = {name: getattr(indicators, name) for name in READINGS}
         return SymbolAnalysis(
             symbol=symbol,
             as_of=day,
@@ -113,14 +167,20 @@ class UniverseAnalysis:
                 for name in INDICATOR_FIELDS
             },
             regime=Regime.of_code(int(self.regimes[row, column])),
-            levels=levels_asof(
-                panel.dates, panel.high, panel.low, panel.close, self.indicators.atr_14, column, row
-            ),
+            levels=levels,
+            watch=watch_map(levels, float(indicators.atr_14[row, column]), year),
+            year=year,
             relative_strength={
                 name: float(values[row, column]) for name, values in self.strength.items()
             },
+            total_returns={
+                name: float(values[row, column]) for name, values in self.total_returns.items()
+            },
+            rarity=rarities(readings, panel.dates, column, row),
+            move=day_move(indicators.return_1, self.sigmas, panel.dates, column, row),
             benchmark=benchmark_bar(panel, symbol, day),
             day=day_context(panel, symbol, day),
+            markets=cross_asset(panel, day, self.volatility),
             calm_history=self.calm_history.at(symbol, day),
             findings=self.quality.findings(symbol, now),
         )

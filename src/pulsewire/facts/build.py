@@ -17,8 +17,20 @@ from typing import Final
 from pydantic import TypeAdapter
 
 from pulsewire.analysis.context import ASSET_CLASS, AssetClass
+from pulsewire.analysis.extremes import YearRange
+from pulsewire.analysis.history import LONG_RUN_YEARS
+from pulsewire.analysis.levels import (
+    AT_CLOSE_ATR,
+    FRESH_EXTREME_BARS,
+    OPEN_AIR_ATR,
+    WatchMap,
+    Zone,
+)
+from pulsewire.analysis.markets import TAPE_RULES, TAPE_SIGMAS, CrossAsset, Leg
+from pulsewire.analysis.rarity import RARITY_MIN_BARS, READINGS, DayMove, Rarity
 from pulsewire.analysis.regime import TREND_ADX
 from pulsewire.analysis.snapshot import SymbolAnalysis
+from pulsewire.errors import DataError
 from pulsewire.facts.calendar import known_ahead, released, rescheduled
 from pulsewire.facts.sheet import (
     Coverage,
@@ -28,11 +40,18 @@ from pulsewire.facts.sheet import (
     HistoryFact,
     LeanRecordFact,
     LevelFact,
+    MarketFact,
+    MarketsFact,
+    MoveFact,
+    RarityFact,
     RelatedFact,
     ScoreFact,
     Source,
+    TapeLegFact,
+    TapeRuleFact,
     ThreatFact,
     Unit,
+    YearRangeFact,
 )
 from pulsewire.model import NAMES, CalendarEvent, LevelKind, Outlier, Stale
 from pulsewire.model.score import Score
@@ -85,8 +104,43 @@ WINDOWS: Final[Mapping[str, tuple[int, str]]] = MappingProxyType(
             "definition: a sharp move is a 5-bar return beyond this many long-run daily "
             "volatilities x sqrt 5",
         ),
+        "window.long_run_years": (
+            LONG_RUN_YEARS,
+            "definition: the long-run daily volatility is the median 20-day daily volatility "
+            "of this many years of bars",
+        ),
+        "threshold.rarity_min_bars": (
+            RARITY_MIN_BARS,
+            "definition: a rarity is stated against at least this many of the symbol's bars",
+        ),
+        "threshold.fresh_extreme_bars": (
+            FRESH_EXTREME_BARS,
+            "definition: a 52-week high or low set within this many bars is on the level "
+            "map before its pivot is confirmed",
+        ),
     }
 )
+
+FRACTIONS: Final[Mapping[str, tuple[float, str]]] = MappingProxyType(
+    {
+        "threshold.at_close_atr": (
+            AT_CLOSE_ATR,
+            "definition: a zone whose nearest edge is within this many ATRs of the close "
+            "is at the close, not a level to watch",
+        ),
+        "threshold.open_air_atr": (
+            OPEN_AIR_ATR,
+            "definition: open air is no level and no earlier 52-week extreme within this "
+            "many ATRs of the close",
+        ),
+        "threshold.tape_sigmas": (
+            TAPE_SIGMAS,
+            "definition: a market is up or down for the tape from this many of its own "
+            "20-day daily sigmas",
+        ),
+    }
+)
+"""Definitions that are not whole numbers, written as plain figures."""
 
 INDICATOR_UNITS: Final[Mapping[str, Unit]] = MappingProxyType(
     {
@@ -203,6 +257,234 @@ def _threat_fact(
     )
 
 
+def _level_fact(zone: Zone, close: float) -> LevelFact:
+    level, extreme = zone.level, zone.extreme
+    mark = None if extreme is None else "52-week high" if extreme.is_high else "52-week low"
+    if level is not None:
+        first, last = level.first_touch, level.last_touch
+    elif extreme is not None:
+        first = last = extreme.date
+    else:
+        raise DataError("zone", zone, "has neither pivots nor a 52-week extreme")
+    return LevelFact(
+        side="support" if zone.price <= close else "resistance",
+        price=zone.price,
+        low=zone.low,
+        high=zone.high,
+        touches=1 if level is None else level.touches,
+        strength=0.0 if level is None else level.strength,
+        first_touch=first,
+        last_touch=last,
+        flipped=level is not None and level.kind is LevelKind.BOTH,
+        extreme=mark,  # type: ignore[arg-type]
+        confirmed=level is not None,
+    )
+
+
+def _zone_facts(
+    facts: _Facts, prefix: str, zones: Sequence[LevelFact], close: float, where: str
+) -> None:
+    for rank, zone in enumerate(zones[:3], start=1):
+        at = f"{where} {rank}"
+        facts.add(f"{prefix}.{rank}.price", zone.price, "price", at)
+        facts.add(f"{prefix}.{rank}.low", zone.low, "price", at)
+        facts.add(f"{prefix}.{rank}.high", zone.high, "price", at)
+        facts.add(f"{prefix}.{rank}.touches", zone.touches, "count", at)
+        facts.add(f"{prefix}.{rank}.distance", zone.price / close - 1, "percent", f"{at}, vs close")
+
+
+def _watch_facts(
+    watch: WatchMap, facts: _Facts, symbol: str, day: dt.date
+) -> tuple[list[LevelFact], list[LevelFact], list[LevelFact]]:
+    """Add the quoted zones, those at the close and open air; return the three lists."""
+    close = watch.close
+    supports = [_level_fact(z, close) for z in watch.supports]
+    resistances = [_level_fact(z, close) for z in watch.resistances]
+    at_close = [_level_fact(z, close) for z in watch.at_close]
+    for side, zones in (("support", supports), ("resistance", resistances)):
+        _zone_facts(facts, side, zones, close, f"{symbol} {side} zone of the last 252 bars, {day}:")
+    _zone_facts(
+        facts,
+        "at_close",
+        at_close,
+        close,
+        f"{symbol} zone within {AT_CLOSE_ATR:g} ATR of the close, {day}:",
+    )
+    for side, clear, way in (
+        ("resistance", watch.open_air_above, "above"),
+        ("support", watch.open_air_below, "below"),
+    ):
+        facts.add(
+            f"{side}.open_air",
+            float(clear),
+            "count",
+            f"{symbol}, {day}: 1 when no level and no earlier 52-week extreme lies {way} "
+            f"within {OPEN_AIR_ATR:g} ATRs ({OPEN_AIR_ATR * watch.atr:.2f}) of the close",
+        )
+    return supports, resistances, at_close
+
+
+def _total_return_facts(analysis: SymbolAnalysis, facts: _Facts) -> None:
+    for name, value in analysis.total_returns.items():
+        bars = int(name.rpartition("_")[2])
+        span = "1 bar" if bars == 1 else f"{bars} bars"
+        facts.add(
+            name,
+            value,
+            "percent",
+            f"{analysis.symbol} total return (adj_close) over {span}, {analysis.as_of}",
+        )
+
+
+def _rarity_facts(
+    rarity: Sequence[Rarity], facts: _Facts, symbol: str, day: dt.date
+) -> tuple[RarityFact, ...]:
+    for item in rarity:
+        reading = READINGS[item.reading]
+        how = {"both": "as far from", "high": "as far above", "low": "as far below"}[reading.tail]
+        where = (
+            f"{symbol}: share of its {item.bars:,} bars from {item.first} to {day} with "
+            f"{item.reading} {how} {reading.centre:g} as today's or farther"
+        )
+        facts.add(f"rarity.{item.reading}", item.share, "percent", where)
+        facts.add(f"rarity.{item.reading}.bars", item.bars, "count", where)
+    return tuple(
+        RarityFact(reading=r.reading, share=r.share, bars=r.bars, first=r.first) for r in rarity
+    )
+
+
+def _move_fact(move: DayMove | None, facts: _Facts, symbol: str, day: dt.date) -> MoveFact | None:
+    if move is None:
+        return None
+    where = (
+        f"{symbol}, {day}: log price return over the daily volatility of closes at the bar before"
+    )
+    facts.add(
+        "move.sigmas_20",
+        math.nan if move.sigmas_20 is None else move.sigmas_20,
+        "index",
+        f"{where} (20-day)",
+    )
+    facts.add(
+        "move.sigmas_long",
+        math.nan if move.sigmas_long is None else move.sigmas_long,
+        "index",
+        f"{where} (long-run: median of {LONG_RUN_YEARS} years of 20-day values)",
+    )
+    if move.sessions_since is not None:
+        facts.add(
+            "move.last_as_large.sessions",
+            move.sessions_since,
+            "count",
+            f"{symbol}: bars from {move.last_as_large}, its last 1-bar price move as large "
+            f"the same way, to {day}",
+        )
+    return MoveFact(
+        sigmas_20=math.nan if move.sigmas_20 is None else move.sigmas_20,
+        sigmas_long=math.nan if move.sigmas_long is None else move.sigmas_long,
+        last_as_large=move.last_as_large,
+        sessions_since=move.sessions_since,
+    )
+
+
+def _year_range_fact(
+    year: YearRange | None, facts: _Facts, symbol: str, day: dt.date
+) -> YearRangeFact | None:
+    if year is None:
+        return None
+    high, low = year.high, year.low
+    facts.add(
+        "low_252", low.price, "price", f"{symbol} lowest low of the last 252 bars, {low.date}"
+    )
+    facts.add("regain_252", year.regain, "percent", f"{symbol} high_252 / close - 1, {day}")
+    facts.add("above_low_252", year.above_low, "percent", f"{symbol} close / low_252 - 1, {day}")
+    for name, extreme in (("new_high_252", high), ("new_low_252", low)):
+        word = "high" if extreme.is_high else "low"
+        facts.add(
+            name,
+            float(extreme.sessions_since_fresh == 0),
+            "count",
+            f"{symbol}, {day}: 1 when the as-of bar set a fresh 52-week {word}",
+        )
+        if extreme.sessions_since_fresh is not None:
+            facts.add(
+                f"{name}.sessions",
+                extreme.sessions_since_fresh,
+                "count",
+                f"{symbol}: bars from {extreme.last_fresh}, its last fresh 52-week {word}, "
+                f"to {day}",
+            )
+    return YearRangeFact(
+        high=high.price,
+        high_date=high.date,
+        low=low.price,
+        low_date=low.date,
+        new_high=high.sessions_since_fresh == 0,
+        new_low=low.sessions_since_fresh == 0,
+        last_new_high=high.last_fresh,
+        last_new_low=low.last_fresh,
+    )
+
+
+def _markets_fact(markets: CrossAsset, facts: _Facts) -> MarketsFact:
+    moves = []
+    for move in markets.moves:
+        when = (
+            move.date if move.same_day else f"{move.date}, its last bar, current on {markets.as_of}"
+        )
+        facts.add(
+            f"market.{move.symbol}.change",
+            move.change,
+            "percent",
+            f"{move.symbol} 1-bar total return (adj_close), {when}",
+        )
+        sigmas = math.nan if move.sigmas is None else move.sigmas
+        facts.add(
+            f"market.{move.symbol}.sigmas",
+            sigmas,
+            "index",
+            f"{move.symbol} log total return over its 20-day daily volatility at the bar "
+            f"before, {when}",
+        )
+        moves.append(
+            MarketFact(
+                symbol=move.symbol,
+                name=NAMES.get(move.symbol, move.symbol),
+                date=move.date,
+                change=move.change,
+                sigmas=sigmas,
+                same_day=move.same_day,
+            )
+        )
+    same_day = {m.symbol: m.sigmas for m in markets.moves if m.same_day and m.sigmas is not None}
+
+    def legs(items: Sequence[Leg]) -> tuple[TapeLegFact, ...]:
+        return tuple(
+            TapeLegFact(
+                symbol=leg.symbol,
+                direction="up" if leg.direction > 0 else "down",
+                holds=leg.holds(same_day),
+            )
+            for leg in items
+        )
+
+    return MarketsFact(
+        as_of=markets.as_of,
+        tape=markets.tape.value,
+        min_sigmas=TAPE_SIGMAS,
+        moves=tuple(moves),
+        rules=tuple(
+            TapeRuleFact(
+                tape=rule.tape.value,
+                all_of=legs(rule.all_of),
+                any_of=legs(rule.any_of),
+                holds=rule.holds(same_day),
+            )
+            for rule in TAPE_RULES
+        ),
+    )
+
+
 def build_factsheet(
     analysis: SymbolAnalysis,
     scores: SymbolScores,
@@ -227,6 +509,8 @@ def build_factsheet(
     facts = _Facts()
     for key, (window, source) in WINDOWS.items():
         facts.add(key, window, "count", source)
+    for key, (value, source) in FRACTIONS.items():
+        facts.add(key, value, "index", source)
     facts.add("close", analysis.close, "price", f"{symbol} close, {day}")
     for name, unit in INDICATOR_UNITS.items():
         facts.add(name, analysis.indicators[name], unit, f"{symbol} {name}, {day}")
@@ -245,35 +529,8 @@ def build_factsheet(
     for name, value in analysis.relative_strength.items():
         facts.add(f"strength.{name}", value, "percent", f"{symbol} return minus {name}, {day}")
 
-    levels = [
-        LevelFact(
-            side="support" if level.supports(analysis.close) else "resistance",
-            price=level.price,
-            low=level.low,
-            high=level.high,
-            touches=level.touches,
-            strength=level.strength,
-            first_touch=level.first_touch,
-            last_touch=level.last_touch,
-            flipped=level.kind is LevelKind.BOTH,
-        )
-        for level in analysis.levels.levels
-    ]
-    supports = sorted((lv for lv in levels if lv.side == "support"), key=lambda lv: -lv.price)
-    resistances = sorted((lv for lv in levels if lv.side == "resistance"), key=lambda lv: lv.price)
-    for side, ordered in (("support", supports), ("resistance", resistances)):
-        for rank, zone in enumerate(ordered[:3], start=1):
-            where = f"{symbol} {side} zone {rank} of the last 252 bars, {day}"
-            facts.add(f"{side}.{rank}.price", zone.price, "price", where)
-            facts.add(f"{side}.{rank}.low", zone.low, "price", where)
-            facts.add(f"{side}.{rank}.high", zone.high, "price", where)
-            facts.add(f"{side}.{rank}.touches", zone.touches, "count", where)
-            facts.add(
-                f"{side}.{rank}.distance",
-                zone.price / analysis.close - 1,
-                "percent",
-                f"{where}, vs close",
-            )
+    _total_return_facts(analysis, facts)
+    supports, resistances, at_close = _watch_facts(analysis.watch, facts, symbol, day)
     for name in ("swing_high", "swing_low"):
         pivot = getattr(analysis.levels, name)
         if pivot is not None:
@@ -384,6 +641,10 @@ def build_factsheet(
             )
         )
 
+    rarity = _rarity_facts(analysis.rarity, facts, symbol, day)
+    move_fact = _move_fact(analysis.move, facts, symbol, day)
+    year_range = _year_range_fact(analysis.year, facts, symbol, day)
+    markets = _markets_fact(analysis.markets, facts)
     stale = next((f for f in analysis.findings if isinstance(f, Stale)), None)
     if stale is not None:
         facts.add("stale.sessions", stale.sessions_behind, "count", str(stale))
@@ -404,6 +665,7 @@ def build_factsheet(
         threat_probability=None if threat_fact is None else threat_fact.probability,
         threat=threat_fact,
         levels=tuple(supports + resistances),
+        at_close=tuple(at_close),
         range_low=None if box is None else box.low,
         range_high=None if box is None else box.high,
         history=tuple(history),
@@ -414,4 +676,8 @@ def build_factsheet(
         coverage=coverage,
         news=tuple(news),
         related=tuple(related),
+        rarity=rarity,
+        move=move_fact,
+        year_range=year_range,
+        markets=markets,
     )

@@ -40,6 +40,91 @@ class LevelFact(Frozen):
     first_touch: dt.date
     last_touch: dt.date
     flipped: bool = Field(description="Acted as both support and resistance.")
+    extreme: Literal["52-week high", "52-week low"] | None = Field(
+        description="The 52-week extreme the zone is or holds, if any."
+    )
+    confirmed: bool = Field(
+        description="Backed by confirmed swing pivots; False for a fresh 52-week extreme "
+        "on the map before its pivot is confirmed (one touch, strength 0)."
+    )
+
+
+class RarityFact(Frozen):
+    """How rare today's reading is against the symbol's own bars since `first`."""
+
+    reading: str = Field(
+        description="The indicator, e.g. 'return_1'; its fact is 'rarity.<reading>'."
+    )
+    share: float = Field(
+        description="Share of `bars` readings at least as extreme, today included."
+    )
+    bars: int
+    first: dt.date
+
+
+class MoveFact(Frozen):
+    """The day's price move in daily sigmas, and the last as large the same way."""
+
+    sigmas_20: NumberOrNaN
+    sigmas_long: NumberOrNaN
+    last_as_large: dt.date | None = Field(
+        description="The last earlier bar with a 1-bar move of the same sign at least as "
+        "large; None: none in the symbol's history ('the biggest ... on record')."
+    )
+    sessions_since: int | None
+
+
+class YearRangeFact(Frozen):
+    """The 52-week high and low, the bars that set them, and the last fresh ones."""
+
+    high: float
+    high_date: dt.date
+    low: float
+    low_date: dt.date
+    new_high: bool = Field(description="The as-of bar set a fresh 52-week high.")
+    new_low: bool = Field(description="The as-of bar set a fresh 52-week low.")
+    last_new_high: dt.date | None
+    last_new_low: dt.date | None
+
+
+class MarketFact(Frozen):
+    """A bellwether's total return at its last current bar, in its own daily sigmas."""
+
+    symbol: str
+    name: str
+    date: dt.date
+    change: float
+    sigmas: NumberOrNaN
+    same_day: bool = Field(description="Dated the sheet's data date: only these make the tape.")
+
+
+class TapeLegFact(Frozen):
+    """One condition of a tape rule: the symbol's same-day move that way, in sigmas."""
+
+    symbol: str
+    direction: Literal["up", "down"]
+    holds: bool
+
+
+class TapeRuleFact(Frozen):
+    """A tape and its conditions: every leg of `all_of` and, if any, one of `any_of`."""
+
+    tape: str
+    all_of: tuple[TapeLegFact, ...]
+    any_of: tuple[TapeLegFact, ...]
+    holds: bool
+
+
+class MarketsFact(Frozen):
+    """The markets on the sheet's data date: the bellwethers and the tape they make."""
+
+    as_of: dt.date
+    tape: Literal["risk-on", "risk-off", "mixed", "no reading"]
+    min_sigmas: float = Field(description="A leg is up or down from this many of its sigmas.")
+    moves: tuple[MarketFact, ...]
+    rules: tuple[TapeRuleFact, ...] = Field(
+        description="Tried in order; the first that holds wins."
+    )
 
 
 class ScoreFact(Frozen):
@@ -186,7 +271,11 @@ class FactSheet(Frozen):
     threat_probability: float | None
     threat: ThreatFact | None
     levels: tuple[LevelFact, ...] = Field(
-        description="Supports, then resistances, each side nearest the close first."
+        description="Supports, then resistances, each side nearest the close first; none "
+        "within half an ATR of the close."
+    )
+    at_close: tuple[LevelFact, ...] = Field(
+        description="Zones within half an ATR of the close, nearest first: where price is."
     )
     range_low: float | None
     range_high: float | None
@@ -202,6 +291,10 @@ class FactSheet(Frozen):
     coverage: Coverage
     news: tuple[Source, ...]
     related: tuple[RelatedFact, ...]
+    rarity: tuple[RarityFact, ...]
+    move: MoveFact | None
+    year_range: YearRangeFact | None
+    markets: MarketsFact
 
     def nearest(self, side: Literal["support", "resistance"]) -> LevelFact | None:
         """Return the zone closest to the close on one side (levels are kept nearest first)."""

@@ -17,7 +17,12 @@ import numpy as np
 
 from pulsewire._json import json_safe
 from pulsewire._types import BoolArray, FloatArray
-from pulsewire.analysis.history import daily_volatility, forward_log_return, long_run_volatility
+from pulsewire.analysis.history import (
+    LONG_RUN_YEARS,
+    daily_volatility,
+    forward_log_return,
+    long_run_volatility,
+)
 from pulsewire.analysis.rows import as_date, at_rows, last_bar_rows
 from pulsewire.model.history import Z_95, wilson_interval
 from pulsewire.scores.board import ScoreBoard
@@ -29,7 +34,6 @@ from pulsewire.scores.threat import (
     CLIP,
     FEATURES,
     HORIZON,
-    LONG_RUN_YEARS,
     MIN_CHOICE_CASES,
     SIGMAS,
     ReliabilityRow,

@@ -36,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from pulsewire._types import BoolArray, DateArray, FloatArray, IntArray
-from pulsewire.analysis.history import daily_volatility, long_run_volatility
+from pulsewire.analysis.history import LONG_RUN_YEARS, daily_volatility, long_run_volatility
 from pulsewire.analysis.indicators import sma
 from pulsewire.analysis.rows import at_rows, lagged_bar_rows
 from pulsewire.errors import DataError
@@ -47,7 +47,6 @@ from pulsewire.scores.groups import GROUP_NAMES, POOLED, group_codes
 
 HORIZON: Final = 5
 SIGMAS: Final = 2.0
-LONG_RUN_YEARS: Final = 3
 LEVELS: Final = 5
 BANDS: Final = (0.03, 0.06, 0.12, 0.24)
 """Upper bounds of the chance at levels 1-4; level 5 is everything from the last."""
