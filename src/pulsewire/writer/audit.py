@@ -20,7 +20,7 @@ from typing import Final
 from pulsewire.article.model import Article
 from pulsewire.facts.format import forms, price_scale, show_date
 from pulsewire.facts.sheet import FactSheet
-from pulsewire.model import NAMES
+from pulsewire.model import universe
 
 _ISO: Final = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _SHORT: Final = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}\b")
@@ -69,7 +69,7 @@ def audit(article: Article, sheet: FactSheet) -> list[Untraced]:
     iso, short = {d.isoformat() for d in days}, {show_date(d) for d in days}
     phrases = sorted(
         {
-            *NAMES.values(),
+            *(p.name.text for p in universe().values()),
             sheet.symbol,
             sheet.name,
             *(s.title for s in sheet.news),

@@ -20,11 +20,12 @@ from pulsewire.analysis.context import BenchmarkBar
 from pulsewire.article.model import Article, ScoreBadge, SourceRef
 from pulsewire.facts.format import price_scale, show, show_date
 from pulsewire.facts.sheet import Fact, FactSheet, HistoryFact, LevelFact, ScoreFact
+from pulsewire.model import Quote, universe
 from pulsewire.writer.lexicon import EVENT_CHANNELS, EVENT_SHOCKS, character, release
 from pulsewire.writer.voice import Voice
 
 WORDS_PER_MINUTE: Final = 200
-UNPRICED: Final = frozenset({"VIX"})
+UNPRICED: Final = frozenset(s for s, p in universe().items() if p.quote is Quote.POINTS)
 """Symbols quoted in points, not dollars."""
 
 _ZERO_PERCENT: Final = show(Fact(value=0, unit="percent", source="definition"))

@@ -1,10 +1,11 @@
-"""The desk's vocabulary for each symbol: what else to call it and what moves it.
+"""The desk's vocabulary: what else to call a symbol, what moves it, what releases mean.
 
 A column does not repeat "the Russell 2000" in every line: it says "small caps" or
 "the small-cap index". It also knows why a jobs report matters more to one market than
-to another. These words are the writer's, not figures: none contains a digit, so the
-audit has nothing to trace in them. A symbol not listed is called by its ticker alone:
-"the market" would read as the whole market, which it is not.
+to another. A symbol's words are its universe profile's (`pulsewire.model.universe`);
+the words for releases live here. These words are the writer's, not figures: none
+contains a digit, so the audit has nothing to trace in them. A symbol not listed is
+called by its ticker alone: "the market" would read as the whole market, which it is not.
 """
 
 from __future__ import annotations
@@ -14,204 +15,36 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
+from pulsewire.model import profile
+
 
 @dataclass(frozen=True, slots=True)
 class Character:
-    """How the desk refers to a symbol, and what drives it."""
+    """How the desk refers to a symbol, and what drives it: its profile's words."""
 
     aliases: tuple[str, ...]
-    """Other names for it inside a sentence, singular: 'the small-cap index'."""
+    """Other names for it inside a sentence: its short name, then its aliases."""
     drivers: str
     """What moves it, as a noun phrase: 'rate expectations and domestic growth'."""
     up: str
-    """What a rise says, read as a market: 'risk appetite is reaching down the cap scale'."""
+    """What a rise would mean if the cross-asset picture agrees (`Profile.if_up`)."""
     down: str
-    """What a fall says."""
+    """What a fall would mean if the cross-asset picture agrees (`Profile.if_down`)."""
 
 
-CHARACTERS: Final[Mapping[str, Character]] = MappingProxyType(
-    {
-        "SPY": Character(
-            ("the broad market", "the benchmark index", "large caps"),
-            "earnings, rates and the megacap weights",
-            "buyers still pay up for US large caps",
-            "the core of the US market is being sold",
-        ),
-        "QQQ": Character(
-            ("the tech-heavy index", "growth stocks", "the megacap complex"),
-            "megacap earnings, AI spending and long yields",
-            "the growth trade is back in favour",
-            "the growth trade is being unwound",
-        ),
-        "DIA": Character(
-            ("the blue chips", "the price-weighted index", "the industrial average"),
-            "a handful of high-priced blue chips",
-            "old-economy blue chips are finding bids",
-            "the blue chips are leaking",
-        ),
-        "IWM": Character(
-            ("small caps", "the small-cap index", "the small-cap benchmark"),
-            "rate expectations and domestic growth",
-            "risk appetite is reaching down the cap scale",
-            "money is retreating from the most rate-sensitive stocks",
-        ),
-        "ACWI": Character(
-            ("the global index", "world stocks", "the all-country basket"),
-            "global growth and the dollar",
-            "the world's equity bid is broad",
-            "selling is spreading across borders",
-        ),
-        "EFA": Character(
-            ("stocks outside North America", "the developed ex-US basket", "international stocks"),
-            "European and Japanese growth and the dollar",
-            "investors are looking abroad",
-            "the overseas trade is losing friends",
-        ),
-        "EEM": Character(
-            ("the emerging basket", "developing markets", "EM stocks"),
-            "China, the dollar and commodity prices",
-            "the emerging-market bid is returning",
-            "emerging markets are paying for a firm dollar",
-        ),
-        "XLB": Character(
-            ("the materials sector", "chemicals and miners", "the materials group"),
-            "industrial demand and metals prices",
-            "the cyclical bid has reached raw materials",
-            "raw-material demand is being doubted",
-        ),
-        "XLC": Character(
-            (
-                "the communication services sector",
-                "the media and platforms group",
-                "the platforms sector",
-            ),
-            "ad spending and a few platform giants",
-            "the platform names are pulling the sector along",
-            "the platform names are weighing on the group",
-        ),
-        "XLE": Character(
-            ("the energy sector", "oil producers", "the energy patch"),
-            "crude prices and producer discipline",
-            "the oil trade is finding buyers",
-            "the oil trade is being cut back",
-        ),
-        "XLF": Character(
-            ("the banks", "the financials sector", "the lenders"),
-            "the yield curve, credit quality and deal flow",
-            "the market is paying up for lenders",
-            "credit worries are weighing on the lenders",
-        ),
-        "XLI": Character(
-            ("the industrials sector", "the machinery and transport names", "the industrial group"),
-            "capital spending, freight and defence budgets",
-            "the cyclical recovery trade is alive",
-            "the market is trimming its cyclical bets",
-        ),
-        "XLK": Character(
-            ("the technology sector", "the chipmakers and software houses", "the tech sector"),
-            "chip demand, software margins and long yields",
-            "the tech bid is intact",
-            "tech is being sold into",
-        ),
-        "XLP": Character(
-            ("the staples sector", "the defensive consumer names", "household-goods stocks"),
-            "pricing power and the hunt for safety",
-            "money is hiding in defensives",
-            "investors feel safe enough to leave the defensives",
-        ),
-        "XLRE": Character(
-            ("the real-estate sector", "the REITs", "property stocks"),
-            "mortgage rates and funding costs",
-            "lower-rate hopes are lifting property",
-            "rate worries are pressing on property",
-        ),
-        "XLU": Character(
-            ("the utilities sector", "the power companies", "the bond proxies"),
-            "bond yields and power demand",
-            "the bond-proxy trade is in favour",
-            "rising-rate fears are hitting the bond proxies",
-        ),
-        "XLV": Character(
-            ("the health-care sector", "drugmakers and insurers", "the health-care group"),
-            "drug pricing, trial news and defensive flows",
-            "defensive growth is in demand",
-            "health care is being used as a source of funds",
-        ),
-        "XLY": Character(
-            ("the discretionary sector", "the consumer-spending names", "retail and autos"),
-            "consumer spending, a few giants and wage growth",
-            "the market trusts the consumer",
-            "the market is doubting the consumer",
-        ),
-        "TLT": Character(
-            ("the long bond", "long-dated Treasuries", "duration"),
-            "inflation, Fed policy and Treasury supply",
-            "long yields are falling",
-            "long yields are climbing",
-        ),
-        "IEF": Character(
-            ("the belly of the curve", "intermediate Treasuries", "the middle of the curve"),
-            "the expected path of the policy rate",
-            "intermediate yields are easing",
-            "intermediate yields are rising",
-        ),
-        "HYG": Character(
-            ("junk bonds", "the high-yield market", "lower-rated corporate credit"),
-            "default risk, spreads and risk appetite",
-            "credit investors are reaching for yield",
-            "spreads are widening",
-        ),
-        "GLD": Character(
-            ("bullion", "the metal", "the yellow metal"),
-            "real yields, the dollar and central-bank buying",
-            "the haven bid is strengthening",
-            "the haven bid is fading",
-        ),
-        "SLV": Character(
-            ("the white metal", "bullion's volatile cousin", "the silver market"),
-            "industrial demand and gold's lead",
-            "both the industrial and the monetary bid are pulling",
-            "the industrial bid is weakening",
-        ),
-        "USO": Character(
-            ("oil", "crude", "the oil fund"),
-            "supply decisions, inventories and demand",
-            "the market sees tighter barrels",
-            "the market sees more barrels than buyers",
-        ),
-        "UUP": Character(
-            ("the greenback", "the dollar index fund", "the US currency"),
-            "rate differentials and the hunt for safety",
-            "the dollar is drawing flows",
-            "the dollar is losing its carry appeal",
-        ),
-        "VIX": Character(
-            ("the fear gauge", "implied volatility", "the volatility index"),
-            "demand for index options",
-            "traders are paying up for protection",
-            "option buyers are standing down",
-        ),
-        "BTC-USD": Character(
-            ("the largest coin", "the flagship token", "crypto's benchmark"),
-            "liquidity, fund flows and leverage",
-            "crypto buyers are back in control",
-            "leverage is being flushed out of crypto",
-        ),
-        "ETH-USD": Character(
-            ("the second-largest coin", "the smart-contract token", "crypto's number two"),
-            "network activity, fund flows and Bitcoin's lead",
-            "the crypto bid is broadening",
-            "crypto's higher-beta corner is being sold",
-        ),
-    }
-)
-
-_PLAIN: Final = Character((), "supply and demand", "buyers lead", "sellers lead")
+_NO_DRIVERS: Final = "supply and demand"
+"""What moves a symbol whose drivers the desk does not know: nothing particular."""
 
 
 def character(symbol: str) -> Character:
-    """Return how the desk speaks of `symbol`; a symbol without one gets plain words."""
-    return CHARACTERS.get(symbol, _PLAIN)
+    """Return how the desk speaks of `symbol`, from its profile: plain words if unknown."""
+    known = profile(symbol)
+    return Character(
+        tuple(r.text for r in known.references[1:]),
+        known.drivers or _NO_DRIVERS,
+        known.if_up,
+        known.if_down,
+    )
 
 
 @dataclass(frozen=True, slots=True)
