@@ -66,6 +66,20 @@ def test_short_names_and_aliases_read_inside_a_sentence() -> None:
             assert first.islower() or first.isupper(), reference
 
 
+# Words of a cause that another market, or the mood, would have to show: an editor found
+# "rising-rate fears are hitting the bond proxies" on a day long Treasuries rallied.
+UNSHOWN_CAUSE = re.compile(
+    r"\b(?:rates?|fears?|safe|havens?|worr\w*|hopes?|spreads|leverage|dollar)\b"
+)
+
+
+def test_readings_of_a_move_state_no_cause_the_data_has_not_shown() -> None:
+    for symbol, entry in universe().items():
+        for reading in (entry.if_up, entry.if_down):
+            causes = set(UNSHOWN_CAUSE.findall(reading)) - set(entry.name.text.split())
+            assert not causes, (symbol, reading, causes)
+
+
 def test_calendar_and_quote_of_bundled_symbols() -> None:
     assert {s for s in universe() if calendar_for(s) == ALWAYS_OPEN} == {"BTC-USD", "ETH-USD"}
     assert {s for s, p in universe().items() if p.quote is Quote.POINTS} == {"VIX"}
