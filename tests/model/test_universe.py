@@ -118,6 +118,7 @@ def broken(tmp_path: Path, old: str, new: str) -> str:
         ('quote = "points"', 'quote = "yen"', "VIX.quote"),
         ('full_name = "iShares Russell 2000 ETF"\n', "", "IWM.full_name"),
         ('noun = "coin"', 'noun = "coin"\nnouns = "coins"', "BTC-USD.nouns"),
+        ('noun = "coin"', 'noun = "coin"\nsymbol = "SOL-USD"', "BTC-USD.symbol"),
         ('related = ["SPY", "QQQ", "DIA"]', 'related = ["SPY", "QQQ", "ZZZT"]', "IWM.related"),
         ('related = ["SPY", "QQQ", "DIA"]', 'related = ["IWM", "QQQ"]', "IWM"),
     ],

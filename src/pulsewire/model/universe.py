@@ -157,6 +157,10 @@ def load_universe(path: str) -> Mapping[str, Profile]:
     for symbol, table in tables.items():
         if not isinstance(table, dict):
             raise SourceError(path, None, symbol, table, "is not a table of fields")
+        if "symbol" in table:
+            raise SourceError(
+                path, None, f"{symbol}.symbol", table["symbol"], "is not a field: the key is"
+            )
         try:
             profiles[symbol] = Profile.model_validate({"symbol": symbol, **table})
         except ValidationError as e:
