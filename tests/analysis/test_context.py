@@ -13,7 +13,6 @@ from pulsewire.analysis.context import (
     CORRELATION_WINDOWS,
     RELATED,
     STRENGTH_WINDOWS,
-    AssetClass,
     BenchmarkBar,
     benchmark_bar,
     correlations,
@@ -22,7 +21,7 @@ from pulsewire.analysis.context import (
     relative_strengths,
 )
 from pulsewire.errors import DataError
-from pulsewire.model import Panel
+from pulsewire.model import AssetClass, Panel
 from tests.conftest import BUNDLE
 
 

@@ -11,7 +11,6 @@
 from pulsewire.analysis.context import (
     ASSET_CLASS,
     RELATED,
-    AssetClass,
     BenchmarkBar,
     Correlations,
     DayContext,
@@ -39,7 +38,6 @@ from pulsewire.analysis.sessions import Freshness, freshness, last_closed_sessio
 __all__ = [
     "ASSET_CLASS",
     "RELATED",
-    "AssetClass",
     "BenchmarkBar",
     "Correlations",
     "DayContext",

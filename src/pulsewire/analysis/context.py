@@ -32,82 +32,17 @@ from pulsewire._types import BoolArray, FloatArray, IntArray
 from pulsewire.analysis.rows import at_rows, lagged_bar_rows, last_bar_rows
 from pulsewire.analysis.sessions import sessions_between, sessions_in
 from pulsewire.errors import DataError
-from pulsewire.model import Panel, calendar_for
-
-
-class AssetClass(StrEnum):
-    """What a symbol tracks: a tag for later stages."""
-
-    EQUITY_INDEX = "equity index"
-    SECTOR = "sector"
-    BOND = "bond"
-    CREDIT = "credit"
-    COMMODITY = "commodity"
-    CURRENCY = "currency"
-    VOLATILITY = "volatility"
-    CRYPTO = "crypto"
-
+from pulsewire.model import AssetClass, Panel, calendar_for, universe
 
 ASSET_CLASS: Final[Mapping[str, AssetClass]] = MappingProxyType(
-    {
-        **dict.fromkeys(
-            ("SPY", "QQQ", "DIA", "IWM", "ACWI", "EFA", "EEM"), AssetClass.EQUITY_INDEX
-        ),
-        **dict.fromkeys(
-            ("XLB", "XLC", "XLE", "XLF", "XLI", "XLK", "XLP", "XLRE", "XLU", "XLV", "XLY"),
-            AssetClass.SECTOR,
-        ),
-        **dict.fromkeys(("TLT", "IEF"), AssetClass.BOND),
-        "HYG": AssetClass.CREDIT,
-        **dict.fromkeys(("GLD", "SLV", "USO"), AssetClass.COMMODITY),
-        "UUP": AssetClass.CURRENCY,
-        "VIX": AssetClass.VOLATILITY,
-        **dict.fromkeys(("BTC-USD", "ETH-USD"), AssetClass.CRYPTO),
-    }
+    {s: p.asset_class for s, p in universe().items() if p.asset_class is not None}
 )
-"""Asset class of each bundled symbol."""
+"""Asset class of each bundled symbol (`pulsewire.model.universe`)."""
 
 RELATED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
-    {
-        # US equity indices: the other large indices; QQQ and DIA also their heaviest sectors.
-        "SPY": ("QQQ", "DIA", "IWM"),
-        "QQQ": ("SPY", "XLK", "XLC"),
-        "DIA": ("SPY", "XLI", "XLF"),
-        "IWM": ("SPY", "QQQ", "DIA"),
-        # World equity: each other, and the dollar that prices foreign shares.
-        "ACWI": ("SPY", "EFA", "EEM"),
-        "EFA": ("ACWI", "EEM", "UUP"),
-        "EEM": ("EFA", "ACWI", "UUP"),
-        # Sectors: the market and the two nearest sectors (or the commodity behind one).
-        "XLB": ("SPY", "XLI", "XLE"),
-        "XLC": ("SPY", "XLK", "XLY"),
-        "XLE": ("SPY", "USO", "XLB"),
-        "XLF": ("SPY", "XLI", "XLRE"),
-        "XLI": ("SPY", "XLB", "XLF"),
-        "XLK": ("SPY", "QQQ", "XLC"),
-        "XLP": ("SPY", "XLV", "XLU"),
-        "XLRE": ("SPY", "XLU", "XLF"),
-        "XLU": ("SPY", "XLP", "XLRE"),
-        "XLV": ("SPY", "XLP", "XLU"),
-        "XLY": ("SPY", "XLC", "XLP"),
-        # Bonds: along the curve, and credit against equities.
-        "TLT": ("IEF", "HYG", "SPY"),
-        "IEF": ("TLT", "HYG", "UUP"),
-        "HYG": ("SPY", "IEF", "TLT"),
-        # Commodities: the dollar they are priced in, and the sibling metal, the
-        # producers' sector, or rates (gold) and industry (silver).
-        "GLD": ("SLV", "UUP", "TLT"),
-        "SLV": ("GLD", "UUP", "XLB"),
-        "USO": ("XLE", "UUP", "SPY"),
-        "UUP": ("GLD", "EEM", "EFA"),
-        # VIX is read from S&P 500 options: it moves against the large caps.
-        "VIX": ("SPY", "QQQ"),
-        # Crypto: the other coin, and the growth stocks it trades with.
-        "BTC-USD": ("ETH-USD", "QQQ"),
-        "ETH-USD": ("BTC-USD", "QQQ"),
-    }
+    {s: p.related for s, p in universe().items()}
 )
-"""Related symbols of each bundled symbol (its peers), most related first."""
+"""Related symbols of each bundled symbol (its peers), most related first (the universe's)."""
 
 BENCHMARK: Final = "SPY"
 """The market every symbol is also measured against, when the panel holds it."""

@@ -16,7 +16,6 @@ from typing import Final
 
 from pydantic import TypeAdapter
 
-from pulsewire.analysis.context import ASSET_CLASS, AssetClass
 from pulsewire.analysis.extremes import YearRange
 from pulsewire.analysis.history import LONG_RUN_YEARS
 from pulsewire.analysis.levels import (
@@ -53,7 +52,7 @@ from pulsewire.facts.sheet import (
     Unit,
     YearRangeFact,
 )
-from pulsewire.model import NAMES, CalendarEvent, LevelKind, Outlier, Stale
+from pulsewire.model import AssetClass, CalendarEvent, LevelKind, Outlier, Stale, profile
 from pulsewire.model.score import Score
 from pulsewire.scores.board import SymbolScores
 from pulsewire.scores.threat import FEATURES, RATIOS, SIGMAS, ThreatReading
@@ -449,7 +448,7 @@ def _markets_fact(markets: CrossAsset, facts: _Facts) -> MarketsFact:
         moves.append(
             MarketFact(
                 symbol=move.symbol,
-                name=NAMES.get(move.symbol, move.symbol),
+                name=profile(move.symbol).name.text,
                 date=move.date,
                 change=move.change,
                 sigmas=sigmas,
@@ -634,10 +633,10 @@ def build_factsheet(
         related.append(
             RelatedFact(
                 symbol=move.symbol,
-                name=NAMES.get(move.symbol, move.symbol),
+                name=profile(move.symbol).name.text,
                 correlation=correlations.get(move.symbol, math.nan),
                 change=move.change,
-                same_class=ASSET_CLASS.get(move.symbol) == ASSET_CLASS.get(symbol),
+                same_class=profile(move.symbol).asset_class == profile(symbol).asset_class,
             )
         )
 
@@ -648,10 +647,10 @@ def build_factsheet(
     stale = next((f for f in analysis.findings if isinstance(f, Stale)), None)
     if stale is not None:
         facts.add("stale.sessions", stale.sessions_behind, "count", str(stale))
-    asset_class = ASSET_CLASS.get(symbol)
+    asset_class = profile(symbol).asset_class
     return FactSheet(
         symbol=symbol,
-        name=NAMES.get(symbol, symbol),
+        name=profile(symbol).name.text,
         asset_class=str(asset_class) if asset_class else "other",
         category=CATEGORIES.get(asset_class, "Markets") if asset_class else "Markets",
         as_of=as_of,

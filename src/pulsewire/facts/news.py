@@ -64,9 +64,10 @@ from typing import Any, Final, NamedTuple
 
 import polars as pl
 
-from pulsewire.analysis.context import ASSET_CLASS, AssetClass
+from pulsewire.analysis.context import ASSET_CLASS
 from pulsewire.errors import ParameterError, check_at_least
 from pulsewire.facts.sheet import Source
+from pulsewire.model import AssetClass, universe
 from pulsewire.model.text import clean_series, clean_text
 
 __all__ = [
@@ -84,165 +85,10 @@ __all__ = [
 ]
 
 SYMBOL_TERMS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
-    {
-        "SPY": ("s&p", "spx", "stocks", "us stocks", "u.s. stocks", "wall street", "large cap"),
-        "QQQ": ("nasdaq", "big tech", "megacap", "magnificent seven", "qqq"),
-        "DIA": ("dow", "blue chip"),
-        "IWM": ("russell 2000", "small cap", "smallcap", "small stocks", "iwm"),
-        "ACWI": (
-            "global stocks",
-            "world stocks",
-            "global equities",
-            "world equities",
-            "global markets",
-            "msci world",
-            "acwi",
-        ),
-        "EFA": (
-            "europe",
-            "european stocks",
-            "eurozone",
-            "japan",
-            "nikkei",
-            "stoxx",
-            "ftse",
-            "dax",
-            "ecb",
-            "developed markets",
-            "efa",
-        ),
-        "EEM": (
-            "emerging market",
-            "china",
-            "chinese stocks",
-            "india",
-            "brazil",
-            "taiwan",
-            "yuan",
-            "eem",
-        ),
-        "XLB": ("materials", "chemicals", "miners", "mining", "copper", "steel", "lithium", "xlb"),
-        "XLC": (
-            "communication services",
-            "media",
-            "telecom",
-            "streaming",
-            "meta",
-            "alphabet",
-            "google",
-            "netflix",
-            "xlc",
-        ),
-        "XLE": ("energy", "oil", "crude", "natural gas", "opec", "exxon", "chevron", "xle"),
-        "XLF": (
-            "banks",
-            "banking",
-            "financials",
-            "lenders",
-            "jpmorgan",
-            "goldman sachs",
-            "morgan stanley",
-            "bank of america",
-            "xlf",
-        ),
-        "XLI": (
-            "industrials",
-            "manufacturing",
-            "factory",
-            "aerospace",
-            "defense",
-            "airlines",
-            "railroads",
-            "boeing",
-            "xli",
-        ),
-        "XLK": (
-            "tech",
-            "technology",
-            "semiconductor",
-            "chipmakers",
-            "chips",
-            "nvidia",
-            "apple",
-            "microsoft",
-            "ai",
-            "software",
-            "xlk",
-        ),
-        "XLP": (
-            "consumer staples",
-            "staples",
-            "walmart",
-            "costco",
-            "procter & gamble",
-            "coca cola",
-            "food prices",
-            "xlp",
-        ),
-        "XLRE": ("real estate", "reit", "housing", "home sales", "mortgage", "property", "xlre"),
-        "XLU": ("utilities", "utility", "electricity", "power grid", "power demand", "xlu"),
-        "XLV": (
-            "health care",
-            "healthcare",
-            "pharma",
-            "drugmakers",
-            "biotech",
-            "medicare",
-            "fda",
-            "eli lilly",
-            "xlv",
-        ),
-        "XLY": (
-            "consumer discretionary",
-            "retail",
-            "retailers",
-            "consumer spending",
-            "amazon",
-            "tesla",
-            "xly",
-        ),
-        "TLT": (
-            "treasury yield",
-            "treasury market",
-            "us treasuries",
-            "u.s. treasuries",
-            "bond yield",
-            "long bond",
-            "30 year yield",
-            "30 year treasury",
-            "tlt",
-        ),
-        "IEF": (
-            "treasury yield",
-            "treasury market",
-            "us treasuries",
-            "u.s. treasuries",
-            "bond yield",
-            "10 year yield",
-            "10 year treasury",
-            "10 year note",
-            "ief",
-        ),
-        "HYG": (
-            "high yield",
-            "junk bond",
-            "credit spreads",
-            "corporate bonds",
-            "private credit",
-            "defaults",
-            "hyg",
-        ),
-        "GLD": ("gold", "bullion", "precious metals", "gld"),
-        "SLV": ("silver", "precious metals", "slv"),
-        "USO": ("oil", "crude", "opec", "brent", "wti", "uso"),
-        "UUP": ("dollar", "dxy", "greenback", "uup"),
-        "VIX": ("volatility", "vix", "fear gauge"),
-        "BTC-USD": ("bitcoin", "btc", "digital gold"),
-        "ETH-USD": ("ether", "ethereum", "eth"),
-    }
+    {s: p.news_terms for s, p in universe().items()}
 )
-"""Terms that name each bundled symbol or what it holds. A symbol missing here has no
-terms of its own and is matched on the macro terms alone."""
+"""Terms that name each bundled symbol or what it holds (the universe's `news_terms`). A
+symbol missing here has no terms of its own and is matched on the macro terms alone."""
 
 CLASS_TERMS: Final[Mapping[AssetClass, tuple[str, ...]]] = MappingProxyType(
     {

@@ -1,4 +1,7 @@
-"""The desk's shared vocabulary: typed records that check their own invariants. No I/O."""
+"""The desk's shared vocabulary: typed records that check their own invariants.
+
+No I/O but one read of the package's own universe file (`universe`).
+"""
 
 from pulsewire.model.bar import BAR_SCHEMA, PRICE_FIELDS, Bar, Problem, first_bar_problem
 from pulsewire.model.batch import Batch, BatchKind
@@ -18,16 +21,19 @@ from pulsewire.model.quality import (
 )
 from pulsewire.model.regime import NO_REGIME, Regime
 from pulsewire.model.score import Component, Score
-from pulsewire.model.symbols import (
-    ALWAYS_OPEN,
-    NAMES,
-    SESSIONS_PER_YEAR,
-    XNYS,
-    calendar_for,
-    check_symbol,
-    sessions_per_year,
-)
+from pulsewire.model.symbols import ALWAYS_OPEN, SESSIONS_PER_YEAR, XNYS, check_symbol
 from pulsewire.model.text import BIDI_CONTROLS, clean_series, clean_text
+from pulsewire.model.universe import (
+    AssetClass,
+    Number,
+    Profile,
+    Quote,
+    Reference,
+    calendar_for,
+    profile,
+    sessions_per_year,
+    universe,
+)
 
 __all__ = [
     "ALWAYS_OPEN",
@@ -35,13 +41,13 @@ __all__ = [
     "BIDI_CONTROLS",
     "CALENDAR_SCHEMA",
     "IMPORTANCE_LEVELS",
-    "NAMES",
     "NEWS_SCHEMA",
     "NO_REGIME",
     "PANEL_FIELDS",
     "PRICE_FIELDS",
     "SESSIONS_PER_YEAR",
     "XNYS",
+    "AssetClass",
     "Bar",
     "Batch",
     "BatchKind",
@@ -56,13 +62,17 @@ __all__ = [
     "LevelKind",
     "LevelMap",
     "NewsItem",
+    "Number",
     "OhlcInconsistency",
     "OhlcRule",
     "Outlier",
     "Panel",
     "Pivot",
     "Problem",
+    "Profile",
+    "Quote",
     "Range",
+    "Reference",
     "Regime",
     "Score",
     "Stale",
@@ -73,6 +83,8 @@ __all__ = [
     "first_bar_problem",
     "news_id",
     "news_key_id",
+    "profile",
     "sessions_per_year",
+    "universe",
     "wilson_interval",
 ]

@@ -14,7 +14,7 @@ import polars as pl
 
 from pulsewire._types import DateArray, FloatArray
 from pulsewire.errors import DataError
-from pulsewire.model.symbols import sessions_per_year
+from pulsewire.model.universe import sessions_per_year
 
 PANEL_FIELDS: Final = ("open", "high", "low", "close", "adj_close", "volume")
 

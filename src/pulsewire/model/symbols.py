@@ -1,4 +1,4 @@
-"""Symbols and the trading calendar each one keeps."""
+"""Tickers and the trading calendars a symbol can keep (which one: `universe.calendar_for`)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ from typing import Final
 
 from pulsewire.errors import DataError
 
-XNYS = "XNYS"
+XNYS: Final = "XNYS"
 """New York Stock Exchange sessions (exchange-calendars code): the ETFs and VIX."""
 
-ALWAYS_OPEN = "24/7"
+ALWAYS_OPEN: Final = "24/7"
 """Every calendar day is a session (UTC days): crypto pairs."""
 
 _SYMBOL = re.compile(r"[A-Za-z0-9^][A-Za-z0-9.^=_-]{0,31}")
-_CRYPTO_QUOTES = ("-USD", "-USDT", "-EUR", "-BTC")
 
 
 def check_symbol(symbol: str) -> str:
@@ -34,15 +33,6 @@ def check_symbol(symbol: str) -> str:
             f"{symbol!r} is not a ticker (letters, digits and . ^ = _ -, at most 32 characters)",
         )
     return symbol
-
-
-def calendar_for(symbol: str) -> str:
-    """Return the calendar a symbol trades on: `ALWAYS_OPEN` for crypto pairs, else `XNYS`.
-
-    Crypto pairs are quoted Yahoo-style as BASE-QUOTE (``BTC-USD``); every other bundled
-    symbol (US-listed ETFs and the VIX index) follows the NYSE calendar.
-    """
-    return ALWAYS_OPEN if symbol.upper().endswith(_CRYPTO_QUOTES) else XNYS
 
 
 TIMESTAMP_RANGE: Final = (dt.date(1678, 1, 1), dt.date(2261, 12, 31))
@@ -73,47 +63,3 @@ def calendar_range(calendar: str) -> tuple[dt.date, dt.date]:
 SESSIONS_PER_YEAR: Final[Mapping[str, int]] = MappingProxyType({XNYS: 252, ALWAYS_OPEN: 365})
 """Sessions in a year of each calendar: what annualises a daily volatility (252 is the
 NYSE's usual count, which moves between 250 and 253 with the holidays)."""
-
-
-def sessions_per_year(symbol: str) -> int:
-    """Return the sessions in a year of the calendar `symbol` trades on (`calendar_for`).
-
-    A symbol's bars are its sessions, so this is its bars per year: a daily volatility
-    times its square root is the symbol's annualised volatility, 365 for crypto pairs.
-    """
-    return SESSIONS_PER_YEAR[calendar_for(symbol)]
-
-
-NAMES: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "SPY": "the S&P 500",
-        "QQQ": "the Nasdaq 100",
-        "DIA": "the Dow",
-        "IWM": "the Russell 2000",
-        "ACWI": "world equities",
-        "EFA": "developed-market equities",
-        "EEM": "emerging-market equities",
-        "XLB": "materials",
-        "XLC": "communication services",
-        "XLE": "energy stocks",
-        "XLF": "financials",
-        "XLI": "industrials",
-        "XLK": "tech",
-        "XLP": "consumer staples",
-        "XLRE": "real estate",
-        "XLU": "utilities",
-        "XLV": "health care",
-        "XLY": "consumer discretionary",
-        "TLT": "long Treasuries",
-        "IEF": "7-10 year Treasuries",
-        "HYG": "high-yield credit",
-        "GLD": "gold",
-        "SLV": "silver",
-        "USO": "crude oil",
-        "UUP": "the dollar",
-        "VIX": "the VIX",
-        "BTC-USD": "Bitcoin",
-        "ETH-USD": "Ether",
-    }
-)
-"""What a reader calls each bundled symbol, as it reads inside a sentence."""

@@ -15,8 +15,7 @@ from typing import Final
 import numpy as np
 
 from pulsewire._types import IntArray
-from pulsewire.analysis.context import ASSET_CLASS, AssetClass
-from pulsewire.model.symbols import ALWAYS_OPEN, calendar_for
+from pulsewire.model import ALWAYS_OPEN, AssetClass, profile
 
 POOLED: Final = "all symbols"
 """The name of the pooled fit, over every symbol of the panel."""
@@ -40,10 +39,10 @@ GROUP_NAMES: Final = tuple(dict.fromkeys(GROUPS.values()))
 
 def group_of(symbol: str) -> str | None:
     """Return the symbol's peer group; an unknown crypto pair is crypto, other unknowns none."""
-    asset_class = ASSET_CLASS.get(symbol)
-    if asset_class is not None:
-        return GROUPS[asset_class]
-    return GROUPS[AssetClass.CRYPTO] if calendar_for(symbol) == ALWAYS_OPEN else None
+    known = profile(symbol)
+    if known.asset_class is not None:
+        return GROUPS[known.asset_class]
+    return GROUPS[AssetClass.CRYPTO] if known.calendar == ALWAYS_OPEN else None
 
 
 def group_codes(symbols: Sequence[str]) -> IntArray:

@@ -42,7 +42,7 @@ from pulsewire.analysis.rows import at_rows, lagged_bar_rows
 from pulsewire.errors import DataError
 from pulsewire.model.panel import Panel
 from pulsewire.model.score import Component, Score
-from pulsewire.model.symbols import sessions_per_year
+from pulsewire.model.universe import sessions_per_year
 from pulsewire.scores.groups import GROUP_NAMES, POOLED, group_codes
 
 HORIZON: Final = 5

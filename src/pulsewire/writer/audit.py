@@ -26,9 +26,8 @@ from typing import Final
 from pulsewire.article.model import Article, Mark
 from pulsewire.facts.format import forms, price_scale, show_date
 from pulsewire.facts.sheet import FactSheet
-from pulsewire.model import NAMES
+from pulsewire.model import profile, universe
 from pulsewire.writer import messages
-from pulsewire.writer.lexicon import character
 
 _ISO: Final = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _SHORT: Final = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}\b")
@@ -84,8 +83,8 @@ class _Reader:
         self.names = {
             n.lower()
             for n in (
-                *NAMES.values(),
-                *character(sheet.symbol).aliases,
+                *(p.name.text for p in universe().values()),
+                *(r.text for r in profile(sheet.symbol).references),
                 sheet.symbol,
                 sheet.name,
                 *(r.name for r in sheet.related),

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from pulsewire.analysis.context import RELATED
 from pulsewire.article.model import Article, RelatedRef
 from pulsewire.facts.edition import LeftOut, Omission
 from pulsewire.facts.sheet import FactSheet
+from pulsewire.model import profile
 from pulsewire.model.call import Call
 from pulsewire.writer.audit import audit
 from pulsewire.writer.compose import write_article
@@ -60,7 +60,7 @@ def _related(sheets: Sequence[FactSheet], drafts: Sequence[Article]) -> list[lis
         correlated = np.zeros((len(rows), count))
         for row, rank in enumerate(rows):
             sheet = sheets[order[rank]]
-            for peer in RELATED.get(sheet.symbol, ()):
+            for peer in profile(sheet.symbol).related:
                 if peer in column:
                     named[row, column[peer]] = 1.0
             for other in sheet.related:
@@ -77,7 +77,7 @@ def _related(sheets: Sequence[FactSheet], drafts: Sequence[Article]) -> list[lis
 
 
 def _reason(sheet: FactSheet, other: FactSheet) -> str:
-    if other.symbol in RELATED.get(sheet.symbol, ()):
+    if other.symbol in profile(sheet.symbol).related:
         return "related market"
     if other.asset_class == sheet.asset_class:
         return f"same asset class ({sheet.asset_class})"

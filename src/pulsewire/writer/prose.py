@@ -9,8 +9,8 @@ and records the claim for the audit.
 from __future__ import annotations
 
 from pulsewire.facts.sheet import FactSheet
+from pulsewire.model import Number, Quote, Reference, profile
 from pulsewire.writer import messages as m
-from pulsewire.writer.lexicon import character
 from pulsewire.writer.spans import (
     Figures,
     Span,
@@ -20,9 +20,6 @@ from pulsewire.writer.spans import (
     joined,
     name,
 )
-
-UNPRICED = frozenset({"VIX"})
-"""Symbols quoted in points, not dollars."""
 
 SPX = name("the S&P 500")
 
@@ -42,8 +39,9 @@ def headline_case(text: str) -> str:
     return " ".join(out)
 
 
-def is_plural(reference: str) -> bool:
-    return reference.endswith("s") and not reference.endswith(("'s", "ss"))
+def is_plural(reference: Reference) -> bool:
+    """Whether a reference takes a plural verb: 'small caps are', 'the VIX is'."""
+    return reference.number is Number.PLURAL
 
 
 def _agreeing(said: str | Span, *, plural: bool) -> dict[str, str | Span]:
@@ -66,12 +64,11 @@ class Refer:
     """
 
     def __init__(self, sheet: FactSheet) -> None:
-        aliases = character(sheet.symbol).aliases
-        self.full = sheet.name
-        self.short = aliases[0] if aliases else sheet.name
+        known = profile(sheet.symbol)
+        self.full, self.short = known.name, known.short
         self._named = False
         self._last = False
-        self.current = _agreeing(name(self.full), plural=is_plural(self.full))
+        self.current = _agreeing(name(self.full.text), plural=is_plural(self.full))
 
     def paragraph(self) -> None:
         self._last = False
@@ -79,14 +76,14 @@ class Refer:
     def next(self, *, subject: bool) -> dict[str, str | Span]:
         """The reference for one sentence; a pronoun only as the subject that opens it."""
         if not self._named:
-            said: str | Span = name(self.full)
+            said: str | Span = name(self.full.text)
             plural = is_plural(self.full)
             self._named = True
         elif self._last and subject:
             plural = is_plural(self.short)
-            said = "they" if plural else "it"
+            said = self.short.pronoun
         else:
-            said, plural = name(self.short), is_plural(self.short)
+            said, plural = name(self.short.text), is_plural(self.short)
         self._last = True
         self.current = _agreeing(said, plural=plural)
         return self.current
@@ -97,9 +94,9 @@ class Prose:
 
     def __init__(self, sheet: FactSheet) -> None:
         self.sheet = sheet
-        self.f = Figures(sheet, dollars=sheet.symbol not in UNPRICED)
+        self.profile = profile(sheet.symbol)
+        self.f = Figures(sheet, dollars=self.profile.quote is Quote.DOLLARS)
         self.refer = Refer(sheet)
-        self.character = character(sheet.symbol)
         self.scores = {s.name: s for s in sheet.scores}
         self.label = self.scores["Pulse"].label
         self.call = m.call(sheet)

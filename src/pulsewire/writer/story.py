@@ -47,7 +47,7 @@ class Story(Prose):
         s, angle = self.sheet, self.angle
         many = is_plural(self.refer.full)
         inserts = self._title_inserts = {
-            "who": name(self.refer.full),
+            "who": name(self.refer.full.text),
             "date": day(s.data_as_of),
             "symbol": name(s.symbol),
         }
