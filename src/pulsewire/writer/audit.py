@@ -65,7 +65,26 @@ def _sections(article: Article) -> Iterator[tuple[str, str]]:
 def _dates(sheet: FactSheet) -> set[dt.date]:
     days = {sheet.as_of, sheet.data_as_of}
     days.update(d for lv in sheet.levels for d in (lv.first_touch, lv.last_touch))
-    days.update(e.date for e in sheet.events)
+    days.update(e.date for e in (*sheet.events, *sheet.released))
+    days.update(r.first for r in sheet.rarity)
+    days.update(m.date for m in sheet.markets.moves)
+    cover, move, year = sheet.coverage, sheet.move, sheet.year_range
+    days.update(
+        d
+        for d in (
+            cover.news_first,
+            cover.news_last,
+            cover.calendar_first,
+            cover.calendar_last,
+            move.last_as_large if move else None,
+            *(
+                (year.high_date, year.low_date, year.last_new_high, year.last_new_low)
+                if year
+                else ()
+            ),
+        )
+        if d is not None
+    )
     days.update(s.published.date() for s in sheet.news)
     days.update(d for h in sheet.history for d in (h.first, h.last) if d is not None)
     for text in (sheet.stale_reason or "", *sheet.findings):
@@ -92,7 +111,7 @@ class _Reader:
         }
         self.quotes = {
             *(s.title for s in sheet.news),
-            *(e.event for e in sheet.events),
+            *(e.event for e in (*sheet.events, *sheet.released)),
             *sheet.findings,
             *([sheet.stale_reason] if sheet.stale_reason else []),
         }
@@ -113,11 +132,10 @@ class _Reader:
             return None
         if mark.kind == "date":
             known = self.days.get(mark.key or "")
-            return (
-                None
-                if known is not None and text in (show_date(known), known.isoformat())
-                else "a date the sheet does not hold"
-            )
+            if known is None:
+                return "a date the sheet does not hold"
+            written = (show_date(known), f"{show_date(known)}, {known.year}", known.isoformat())
+            return None if text in written else "a date printed another way"
         if mark.kind == "name":
             return None if text.lower() in self.names else "a name the desk does not know"
         return None if text in self.quotes else "a quote the sheet does not hold"

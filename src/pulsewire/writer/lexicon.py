@@ -34,50 +34,17 @@ RELEASES: Final[tuple[tuple[str, Release], ...]] = (
 
 _UNLISTED: Final = Release("macro", "macro")
 
-EVENT_CHANNELS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+EVENT_CHANNELS: Final[Mapping[str, str]] = MappingProxyType(
     {
-        "jobs": (
-            "payrolls reset the growth story",
-            "a labour-market surprise moves rate bets first",
-            "the jobs count is the month's loudest growth signal",
-        ),
-        "inflation": (
-            "inflation data feed straight into rate expectations",
-            "a hot price print would push rate expectations up",
-            "prices are what the Fed is watching",
-        ),
-        "fed": (
-            "the rate decision and its guidance set the cost of money",
-            "the Fed's words can move more than its rate",
-            "policy guidance reprices every duration-sensitive asset",
-        ),
-        "spending": (
-            "retail sales test the consumer",
-            "spending data show whether demand is holding",
-            "the consumer carries the economy, and this is its report card",
-        ),
-        "growth": (
-            "the growth print sets the backdrop",
-            "output data can change the recession debate",
-            "the broadest gauge of the economy lands",
-        ),
-        "macro": ("a scheduled release can move the whole tape",),
+        "jobs": "payrolls reset the growth story",
+        "inflation": "inflation data feed straight into rate expectations",
+        "fed": "the rate decision and its guidance set the cost of money",
+        "spending": "retail sales test the consumer",
+        "growth": "the growth print sets the backdrop",
+        "macro": "a scheduled release can move the whole tape",
     }
 )
-"""Why each kind of release can move markets, in a few wordings."""
-
-
-EVENT_SHOCKS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
-    {
-        "jobs": ("a payrolls surprise", "a miss or beat on jobs"),
-        "inflation": ("a hot print", "an inflation surprise"),
-        "fed": ("a hawkish turn", "a surprise in the guidance"),
-        "spending": ("a consumer stumble", "a spending surprise"),
-        "growth": ("a growth scare", "a surprise in output"),
-        "macro": ("a surprise",),
-    }
-)
-"""What could go wrong at each kind of release, as the subject of a risk line."""
+"""Why each kind of release can move markets."""
 
 
 def release(event: str) -> Release:

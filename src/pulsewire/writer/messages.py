@@ -43,14 +43,20 @@ def swing(sheet: FactSheet, bars: float) -> float | None:
 
 
 def sigmas(sheet: FactSheet) -> float | None:
-    """The day's move in daily standard deviations of the last 20 bars; None when unknown.
+    """The day's move in the symbol's long-run daily standard deviations; None when unknown.
 
-    A stopped feed's last "move" may be a repeated bar: its size says nothing.
+    The long run (`move.sigmas_long`) is the yardstick a reader of the symbol knows: a
+    calm month would make an ordinary day look big against the last 20 bars alone.
+    Without it (a short history) the 20-bar one is used. A stopped feed's last "move"
+    may be a repeated bar: its size says nothing.
     """
-    usual = swing(sheet, 1)
-    if usual is None or sheet.stale:
+    if sheet.stale:
         return None
-    return _v(sheet, "return_1") / usual
+    long_run = _v(sheet, "move.sigmas_long")
+    if not math.isnan(long_run):
+        return long_run
+    usual = swing(sheet, 1)
+    return None if usual is None else _v(sheet, "return_1") / usual
 
 
 def _flat(sheet: FactSheet) -> bool:
@@ -111,11 +117,27 @@ CLAIMS: Final[Mapping[str, Condition]] = {
     "move.big": _size(t.BIG_MOVE, t.SHOCK_MOVE),
     "move.shock": _size(t.SHOCK_MOVE, math.inf),
     "move.rare": lambda s: _v(s, "rarity.return_1") <= t.RARE and not s.stale,
+    "move.record": lambda s: (
+        not s.stale
+        and s.move is not None
+        and s.move.last_as_large is None
+        and "rarity.return_1" in s.facts
+        and not _flat(s)
+    ),
+    "tape.risk-on": lambda s: s.markets.tape == "risk-on",
+    "tape.risk-off": lambda s: s.markets.tape == "risk-off",
+    "tape.mixed": lambda s: s.markets.tape == "mixed",
+    "release.today": lambda s: bool(s.released),
+    "news.gap": lambda s: not s.coverage.news_covers,
+    "calendar.gap": lambda s: not s.coverage.calendar_covers,
+    "low.fresh": lambda s: _v(s, "new_low_252") == 1,
+    "open-air.above": lambda s: _v(s, "resistance.open_air") == 1,
+    "open-air.below": lambda s: _v(s, "support.open_air") == 1,
     "clocks.agree": lambda s: (_v(s, "return_5") > 0) == (_v(s, "return_20") > 0),
     "clocks.split": lambda s: (_v(s, "return_5") > 0) != (_v(s, "return_20") > 0),
     "month.outsized": lambda s: (_month(s) or 0) >= t.OUTSIZED_MONTH,
     "month.quiet": lambda s: _month(s) is not None and _month(s) < t.QUIET_MONTH,  # type: ignore[operator]
-    "high.fresh": lambda s: _v(s, "drawdown_252") == 0,
+    "high.fresh": lambda s: _v(s, "new_high_252") == 1,
     "high.near": lambda s: -t.NEAR_HIGH < _v(s, "drawdown_252") < 0,
     "drawdown.deep": lambda s: _v(s, "drawdown_252") < -t.DEEP_DRAWDOWN,
     "drawdown.bear": lambda s: _v(s, "drawdown_252") < -t.BEAR_DRAWDOWN,
@@ -156,7 +178,7 @@ CLAIMS: Final[Mapping[str, Condition]] = {
     "call.Bullish": lambda s: call(s) == "Bullish",
     "call.Bearish": lambda s: call(s) == "Bearish",
     "call.Neutral": lambda s: call(s) == "Neutral",
-    "events.none": lambda s: not s.events,
+    "events.none": lambda s: not s.events and s.coverage.calendar_covers,
     "levels.no-support": lambda s: s.nearest("support") is None,
     "levels.no-resistance": lambda s: s.nearest("resistance") is None,
 }
@@ -179,6 +201,11 @@ def _rarity(sheet: FactSheet, key: str, fallback: float) -> float:
     measured = _v(sheet, f"rarity.{key}")
     return fallback if math.isnan(measured) else measured
 
+
+FRESH_HIGH: Final = 0.2
+"""The rarity given a fresh 52-week high: news, but common in a bull market (SPY set 70
+in 2021), so it leads over a trend or a range and gives way to a rare move. A fresh low
+is as rare as its depth below the high (`rarity.drawdown_252`)."""
 
 ORDER: Final[tuple[Angle, ...]] = (
     "stale",
@@ -209,9 +236,9 @@ def angle(sheet: FactSheet) -> Angle:
     if z is not None and abs(z) >= t.LARGE_MOVE:
         candidates["move"] = _rarity(sheet, "return_1", _tail(z))
     if holds("high.fresh", sheet):
-        candidates["high"] = _rarity(sheet, "drawdown_252", 0.1)
-    if _v(sheet, "above_low_252") == 0:
-        candidates["low"] = _rarity(sheet, "above_low_252", 0.1)
+        candidates["high"] = FRESH_HIGH
+    if holds("low.fresh", sheet):
+        candidates["low"] = _rarity(sheet, "drawdown_252", FRESH_HIGH)
     if holds("regime.breakout", sheet):
         candidates["breakout"] = t.RARE
     if holds("regime.squeeze", sheet):

@@ -35,46 +35,73 @@ _SETTINGS: Mapping[str, str] = {
 """How the Take opens on each angle, so the call is read against the story told."""
 
 
+def _extreme(level: LevelFact) -> str:
+    """', the 52-week high' for a zone that holds one, its figure a fact."""
+    if level.extreme is None:
+        return ""
+    return ", the {window.year_weeks:num}-week " + level.extreme.rpartition(" ")[2]
+
+
 class Plan(Prose):
     """Watch, catalysts, risks, opportunities and the Take."""
 
+    def _zone(self, key: str) -> str:
+        """A zone as '$258.20', or '$257.90-$258.50' when its ends print apart."""
+        if self.f.price(f"{key}.low") == self.f.price(f"{key}.high"):
+            return "{" + key + ".price:price}"
+        return "{" + key + ".low:price}-{" + key + ".high:price}"
+
     def _level(self, level: LevelFact) -> Text:
+        """The nearest zone on one side: where, what it is, how tested, and what lies beyond."""
         above = level.side == "resistance"
         key = f"{level.side}.1"
-        zone = (
-            "{" + key + ".price:price}"
-            if self.f.price(f"{key}.low") == self.f.price(f"{key}.high")
-            else "{" + key + ".low:price}-{" + key + ".high:price}"
-        )
         edge = "{" + key + (".high" if above else ".low") + ":price}"
-        tested = (
-            "once"
-            if level.touches == 1
-            else "twice"
-            if level.touches == 2
-            else "{" + key + ".touches:num} times"
-        )
+        what = _extreme(level)
+        if not level.confirmed:
+            history = ", set within the last {threshold.fresh_extreme_bars:num} sessions"
+        else:
+            tested = {1: "once", 2: "twice"}.get(level.touches, "{" + key + ".touches:num} times")
+            history = ", tested " + tested + ", last <last>"
         flipped = (", a former floor" if above else ", a former ceiling") if level.flipped else ""
         nxt = f"{level.side}.2.price"
+        claims: list[str] = []
         if self.f.has(nxt):
             beyond = f"; a close {'above' if above else 'below'} {edge} opens {{{nxt}:price}}"
+        elif self.holds("open-air.above" if above else "open-air.below"):
+            claims.append("open-air.above" if above else "open-air.below")
+            beyond = f"; {'above' if above else 'below'} it, open air: no level within {{threshold.open_air_atr:num}} ATRs"
         else:
-            beyond = f"; beyond {edge} the map has no {'ceiling' if above else 'floor'}"
+            beyond = f"; no further {'ceiling' if above else 'floor'} is mapped"
         return self.state(
             ("Resistance" if above else "Support")
             + " sits at "
-            + zone
+            + self._zone(key)
             + " ({"
             + key
             + ".distance:pct} "
             + ("above" if above else "below")
-            + "), tested "
-            + tested
-            + ", last <last>"
+            + ")"
+            + what
+            + history
             + flipped
             + beyond
             + ".",
+            *claims,
             last=day(level.last_touch),
+        )
+
+    def _at_close(self) -> Text | None:
+        """A zone the close sits in: price is testing it, neither above nor below."""
+        if not self.sheet.at_close:
+            return None
+        zone = self.sheet.at_close[0]
+        what = _extreme(zone) + ("," if zone.extreme else "")
+        return self.state(
+            "At the close: price is testing the "
+            + self._zone("at_close.1")
+            + " zone"
+            + what
+            + " within half an ATR, so it counts as neither floor nor ceiling until a close leaves it."
         )
 
     def watch(self) -> tuple[Text, ...]:
@@ -97,6 +124,9 @@ class Plan(Prose):
                         "levels.no-resistance",
                     )
                 )
+        at_close = self._at_close()
+        if at_close:
+            items.append(at_close)
         if f.has("range.low", "range.high", "range.bars"):
             items.append(
                 self.state(
@@ -141,7 +171,7 @@ class Plan(Prose):
         s, items = self.sheet, []
         if s.events:
             first, *rest = s.events
-            channel = EVENT_CHANNELS[release(first.event).story][0]
+            channel = EVENT_CHANNELS[release(first.event).story]
             days = "day" if first.days_ahead == 1 else "days"
             later = joined(
                 (joined(((quote(e.event),), words(" on "), (day(e.date),)), "") for e in rest), "; "
@@ -158,13 +188,15 @@ class Plan(Prose):
                     later=later,
                 )
             )
-        else:
+        elif self.holds("events.none"):
             items.append(
                 self.state(
                     "No high-importance US release is on the calendar for the next two weeks.",
                     "events.none",
                 )
             )
+        if self.holds("calendar.gap"):
+            items.append(self._calendar_gap())
         others = [n for n in s.news if n.url not in self.cited][:4]
         if others:
             self.cited.update(n.url for n in others)
@@ -188,6 +220,25 @@ class Plan(Prose):
             )
             items.append(self.state("Also in the news: <listed>.", listed=listed))
         return tuple(items)
+
+    def _calendar_gap(self) -> Text:
+        """Where the calendar data stop, so an empty list is not read as a quiet fortnight."""
+        cover = self.sheet.coverage
+        if cover.calendar_first is None:
+            return self.state(
+                "The store holds no economic calendar, so no release is listed.", "calendar.gap"
+            )
+        if self.sheet.as_of < cover.calendar_first:
+            return self.state(
+                "The calendar data start on <first>, so no release is listed for this date; that is not a sign that none was due.",
+                "calendar.gap",
+                first=day(cover.calendar_first, year=True),
+            )
+        return self.state(
+            "The calendar data hold every series only through <last>, so releases after it may be missing here.",
+            "calendar.gap",
+            last=day(cover.calendar_last or cover.calendar_first, year=True),
+        )
 
     def risks(self) -> tuple[Text, ...]:
         s, f, items = self.sheet, self.f, []

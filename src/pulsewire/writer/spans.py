@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -50,9 +50,10 @@ def quote(text: str) -> Span:
     return Span(text, "quote")
 
 
-def day(date: dt.date) -> Span:
-    """A date as articles print it ('Feb 10')."""
-    return Span(show_date(date), "date", date.isoformat())
+def day(date: dt.date, *, year: bool = False) -> Span:
+    """A date as articles print it ('Feb 10'), with its year when far from the as-of."""
+    text = f"{show_date(date)}, {date.year}" if year else show_date(date)
+    return Span(text, "date", date.isoformat())
 
 
 def words(text: str) -> Text:
@@ -143,6 +144,13 @@ def joined(texts: Iterable[Text], sep: str = " ") -> Text:
             out.append(Span(sep))
         out.extend(text)
     return tuple(out)
+
+
+def listing(texts: Sequence[Text]) -> Text:
+    """Return the texts as a list in prose: 'a', 'a and b', 'a, b and c'."""
+    if len(texts) < 2:
+        return joined(texts)
+    return joined((joined(texts[:-1], ", "), texts[-1]), " and ")
 
 
 def marks(section: str, text: Text) -> tuple[Mark, ...]:

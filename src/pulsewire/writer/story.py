@@ -7,13 +7,19 @@ averages), the regime and momentum, relative strength, and Threat with its recor
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
 from pulsewire.analysis.context import BenchmarkBar
+from pulsewire.facts.sheet import MarketFact
+from pulsewire.writer import thresholds as t
 from pulsewire.writer.prose import SPX, Prose, Refer, is_plural
 from pulsewire.writer.spans import (
     Text,
     day,
     fill,
     joined,
+    listing,
     name,
     quote,
     words,
@@ -204,32 +210,115 @@ class Story(Prose):
                     date=day(s.data_as_of),
                 ),
             )
-        size = self._size()
+        return self.paragraph(
+            self._move(), self._tape(), self._peers(), self._released(), self._news_lead()
+        )
+
+    def _move(self) -> Text:
+        """The day's move, its size against the symbol's long-run swing, and how rare it is."""
+        size, f = self._size(), self.f
+        times = "{move.sigmas_long:num} times <its> long-run daily swing"
         sized = {
-            "move.shock": ", more than three times <its> usual daily swing",
-            "move.big": ", more than twice <its> usual daily swing",
-            "move.large": ", a bigger day than <its> usual",
-            "move.normal": ", an ordinary-sized day",
+            "move.shock": ", " + times,
+            "move.big": ", " + times,
+            "move.large": ", a bigger day than <its> long-run usual",
+            "move.normal": ", an ordinary day by <its> long-run standards",
             "move.small": ", well inside <its> usual daily range",
         }.get(size or "", "")
-        first = self.state(
-            "<it> " + self._move_words(capital=True) + sized + ".",
-            self._direction(),
-            *([size] if size else []),
+        claims = [self._direction(), *([size] if size else [])]
+        rare, inserts = "", {}
+        if self.holds("move.record"):
+            rare = (
+                " and <its> biggest one-day "
+                + ("gain" if self.holds("move.up") else "drop")
+                + " in the data, which start <first>"
+            )
+            claims.append("move.record")
+            inserts["first"] = day(self._rarity_first("return_1"), year=True)
+        elif (
+            self.holds("move.rare")
+            and self.sheet.move is not None
+            and self.sheet.move.last_as_large
+        ):
+            rare = (
+                " and <its> biggest one-day "
+                + ("gain" if self.holds("move.up") else "drop")
+                + " since <since>"
+            )
+            claims.append("move.rare")
+            inserts["since"] = day(self.sheet.move.last_as_large, year=True)
+        if not f.has("move.sigmas_long") and size in ("move.shock", "move.big"):
+            sized = ", far beyond <its> usual daily swing"
+        return self.state(
+            "<it> " + self._move_words(capital=True) + sized + rare + ".", *claims, **inserts
         )
-        return self.paragraph(first, self._peers(), self._news_lead())
+
+    def _rarity_first(self, reading: str) -> dt.date:
+        return next(r.first for r in self.sheet.rarity if r.reading == reading)
+
+    def _tape(self) -> Text | None:
+        """The tape: the bellwether moves that make it risk-on, risk-off or mixed.
+
+        The legs of the rule that held are listed first (for a mixed day, those of the
+        risk-on rule, which failed); then any other bellwether that moved a full sigma.
+        """
+        s, f = self.sheet, self.f
+        markets = s.markets
+        if markets.tape == "no reading":
+            return None
+        rule = next((r for r in markets.rules if r.holds), markets.rules[0])
+        legs = [leg.symbol for leg in (*rule.all_of, *(x for x in rule.any_of if x.holds))]
+        moves = {m.symbol: m for m in markets.moves if m.same_day}
+        # The symbol itself and its related markets are said in the next sentence.
+        own = {s.symbol, *(r.symbol for r in s.related)}
+        shown = [moves[x] for x in legs if x in moves and x not in own]
+        others = [
+            m
+            for m in moves.values()
+            if m.symbol not in legs and m.symbol not in own and abs(m.sigmas) >= t.LARGE_MOVE
+        ]
+
+        def listed(items: Sequence[MarketFact]) -> Text:
+            return listing(
+                [
+                    joined(((name(m.name),), (f.span(f"market.{m.symbol}.change", "spct"),)), " ")
+                    for m in items
+                ]
+            )
+
+        lead = {
+            "risk-on": "Across markets the day was risk-on",
+            "risk-off": "Across markets the day was risk-off",
+            "mixed": "Across markets the signals were mixed",
+        }[markets.tape]
+        text = (
+            lead
+            + (": <legs>" if shown else "")
+            + ("; <others> also stood out" if others else "")
+            + "."
+        )
+        return self.state(text, f"tape.{markets.tape}", legs=listed(shown), others=listed(others))
+
+    def _released(self) -> Text | None:
+        released = self.sheet.released
+        if not released:
+            return None
+        first = released[0]
+        delayed = ", delayed from its usual date" if first.rescheduled else ""
+        return self.state(
+            "<event> came out on the day" + delayed + ".", "release.today", event=quote(first.event)
+        )
 
     def _peers(self) -> Text | None:
         s, f = self.sheet, self.f
         moves = [r for r in s.related if f.has(f"related.{r.symbol}.change")]
         if not moves:
             return None
-        listed = joined(
-            (
+        listed = listing(
+            [
                 joined(((name(r.name),), (f.span(f"related.{r.symbol}.change", "spct"),)), " ")
                 for r in moves
-            ),
-            ", ",
+            ]
         )
         for claim, lead in (
             ("peers.shared", "The move was shared: "),
@@ -239,11 +328,20 @@ class Story(Prose):
             ("peers.unmirrored", "Unusually, stocks moved the same way: "),
         ):
             if self.holds(claim):
-                return self.state(lead + "<listed> (total returns).", claim, listed=listed)
+                return self.state(lead + "<listed>, in total returns.", claim, listed=listed)
         return None
 
     def _news_lead(self) -> Text | None:
-        news = self.sheet.news
+        news, coverage = self.sheet.news, self.sheet.coverage
+        if not coverage.news_covers:
+            if coverage.news_first is None:
+                return self.state("The store holds no news, so no headline is cited.", "news.gap")
+            return self.state(
+                "The news data do not reach this date (they run from <first> to <last>), so no headline is cited.",
+                "news.gap",
+                first=day(coverage.news_first, year=True),
+                last=day(coverage.news_last or coverage.news_first, year=True),
+            )
         if not news:
             return None
         first = news[0]
