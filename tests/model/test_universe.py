@@ -18,7 +18,6 @@ from pulsewire.model import (
     universe,
 )
 from pulsewire.model.universe import load_universe
-from pulsewire.writer.lexicon import character
 from tests.conftest import BUNDLE
 
 UNIVERSE = BUNDLE / "universe.toml"
@@ -96,7 +95,6 @@ def test_unknown_symbol_gets_its_ticker_and_nothing_invented(symbol: str, calend
     assert generic.aliases == generic.related == generic.news_terms == ()
     assert generic.drivers is None and generic.quote is Quote.DOLLARS
     assert generic.calendar == calendar
-    assert character(symbol).aliases == ()
 
 
 def broken(tmp_path: Path, old: str, new: str) -> str:

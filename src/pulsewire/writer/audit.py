@@ -104,6 +104,7 @@ class _Reader:
             for n in (
                 *(p.name.text for p in universe().values()),
                 *(r.text for r in profile(sheet.symbol).references),
+                *(p.full_name for p in universe().values()),
                 sheet.symbol,
                 sheet.name,
                 *(r.name for r in sheet.related),

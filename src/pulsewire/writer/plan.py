@@ -65,7 +65,7 @@ class Plan(Prose):
         flipped = (", a former floor" if above else ", a former ceiling") if level.flipped else ""
         nxt = f"{level.side}.2.price"
         claims: list[str] = []
-        if self.f.has(nxt):
+        if self.f.has(nxt) and self._apart(f"{level.side}.1", f"{level.side}.2"):
             beyond = f"; a close {'above' if above else 'below'} {edge} opens {{{nxt}:price}}"
         elif self.holds("open-air.above" if above else "open-air.below"):
             claims.append("open-air.above" if above else "open-air.below")
@@ -89,6 +89,14 @@ class Plan(Prose):
             *claims,
             last=day(level.last_touch),
         )
+
+    def _apart(self, first: str, second: str) -> bool:
+        """Whether two zones of one side stand at least half an ATR apart: two levels, not one."""
+        gap = min(
+            abs(self.f.value(f"{first}.low") - self.f.value(f"{second}.high")),
+            abs(self.f.value(f"{first}.high") - self.f.value(f"{second}.low")),
+        )
+        return gap >= self.f.value("threshold.at_close_atr") * self.f.value("atr_14")
 
     def _at_close(self) -> Text | None:
         """A zone the close sits in: price is testing it, neither above nor below."""
@@ -182,16 +190,18 @@ class Plan(Prose):
                     + days
                     + "; "
                     + channel
+                    + ("; <it> trade<s> on <drivers>" if self.profile.drivers else "")
                     + (". After it: <later>." if rest else "."),
                     event=quote(first.event),
                     when=day(first.date),
                     later=later,
+                    drivers=self.profile.drivers or "",
                 )
             )
         elif self.holds("events.none"):
             items.append(
                 self.state(
-                    "No high-importance US release is on the calendar for the next two weeks.",
+                    "No high-importance US release with a date known by now falls in the next two weeks.",
                     "events.none",
                 )
             )
@@ -249,12 +259,15 @@ class Plan(Prose):
                 )
             )
         if self.support is not None:
-            nxt = (
-                ", with {support.2.price:price} the next floor" if f.has("support.2.price") else ""
-            )
+            case = {
+                "Bullish": " and the long case with it",
+                "Bearish": ", as the short case expects",
+            }
             items.append(
                 self.state(
-                    "A close below {support.1.low:price} breaks the nearest floor" + nxt + "."
+                    "A close below {support.1.low:price} breaks the nearest floor"
+                    + case.get(self.call, "")
+                    + "."
                 )
             )
         if self.holds("drawdown.deep"):
@@ -277,6 +290,13 @@ class Plan(Prose):
                     when=day(event.date),
                 )
             )
+        if self.profile.known and self.call in ("Bullish", "Neutral"):
+            items.append(
+                self.state(
+                    "The bear case: a fall from here would say that <reading>.",
+                    reading=self.profile.if_down,
+                )
+            )
         if self.holds("threat.likelier") and f.has("threat.probability"):
             items.append(
                 self.state(
@@ -291,24 +311,24 @@ class Plan(Prose):
         )
 
     def opportunities(self) -> tuple[Text, ...]:
-        s, f, items = self.sheet, self.f, []
+        s, items = self.sheet, []
         if s.stale:
             return (self.state("None we can vouch for until the feed is back."),)
         if self.resistance is not None:
-            nxt = (
-                ", with {resistance.2.price:price} the next target"
-                if f.has("resistance.2.price")
-                else ""
-            )
             items.append(
-                self.state(
-                    "A close above {resistance.1.high:price} would turn the map up" + nxt + "."
-                )
+                self.state("A close above {resistance.1.high:price} would turn the map up.")
             )
         if self.support is not None and self.call != "Bearish":
             items.append(
                 self.state(
                     "A pullback that holds {support.1.low:price} offers a defined-risk entry."
+                )
+            )
+        if self.profile.known and self.call in ("Bearish", "Neutral"):
+            items.append(
+                self.state(
+                    "The bull case: a rise from here would say that <reading>.",
+                    reading=self.profile.if_up,
                 )
             )
         return tuple(items) or (

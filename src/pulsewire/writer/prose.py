@@ -44,7 +44,7 @@ def is_plural(reference: Reference) -> bool:
     return reference.number is Number.PLURAL
 
 
-def _agreeing(said: str | Span, *, plural: bool) -> dict[str, str | Span]:
+def _agreeing(said: str | Span | Text, *, plural: bool) -> dict[str, str | Span | Text]:
     """A reference with the words that agree with it in number, for templates."""
     return {
         "it": said,
@@ -63,9 +63,15 @@ class Refer:
     a sentence right after one about the symbol says "it" (or "they").
     """
 
-    def __init__(self, sheet: FactSheet) -> None:
+    def __init__(self, sheet: FactSheet, *, introduce: bool = False) -> None:
         known = profile(sheet.symbol)
         self.full, self.short = known.name, known.short
+        # The body's first mention says what the symbol is: "(IWM, the iShares ... ETF)".
+        self._introduction: Text = (
+            (Span(" ("), name(sheet.symbol), Span(", the "), name(known.full_name), Span(")"))
+            if introduce and known.known
+            else ()
+        )
         self._named = False
         self._last = False
         self.current = _agreeing(name(self.full.text), plural=is_plural(self.full))
@@ -73,10 +79,10 @@ class Refer:
     def paragraph(self) -> None:
         self._last = False
 
-    def next(self, *, subject: bool) -> dict[str, str | Span]:
+    def next(self, *, subject: bool) -> dict[str, str | Span | Text]:
         """The reference for one sentence; a pronoun only as the subject that opens it."""
         if not self._named:
-            said: str | Span = name(self.full.text)
+            said: str | Span | Text = (name(self.full.text), *self._introduction)
             plural = is_plural(self.full)
             self._named = True
         elif self._last and subject:

@@ -84,7 +84,11 @@ class Story(Prose):
             "low": f"<who> {verb} to a Fresh {{window.year_weeks:num}}-Week Low at {{close:price}}",
             "breakout": f"<who> Break{'' if many else 's'} Out of a Tight {{window.month:num}}-Session Channel",
             "squeeze": f"<who> Coil{'' if many else 's'} in a Squeeze",
-            "stretch": f"<who> Stretch{'' if many else 'es'} to RSI {{rsi_14:num}}",
+            "stretch": (
+                f"<who> Stretch{'' if many else 'es'} to an Overbought RSI of {{rsi_14:num}}"
+                if self.holds("rsi.overbought")
+                else f"<who> Sink{'' if many else 's'} to an Oversold RSI of {{rsi_14:num}}"
+            ),
             "month": f"<who> {'Are' if many else 'Is'} {self.way('return_20').title()} {{return_20:pct}} in a Month",
             "trend": f"<who> {verb} With the {'Uptrend' if s.regime == 'trend up' else 'Downtrend'} Intact",
             "range": f"<who> {verb}, Still in the Range",
@@ -95,7 +99,7 @@ class Story(Prose):
             and self.support is not None
             and self.resistance is not None
         ):
-            template += " Between {support.1.price:price} and {resistance.1.price:price}"
+            template += " Between {support.1.low:price} and {resistance.1.high:price}"
         return fill(template, self.f, inserts)
 
     def _company(self, up: bool) -> str:
@@ -133,7 +137,7 @@ class Story(Prose):
         )
         story, claims = self._story()
         dek = self.state(story + tail + ".", *claims)
-        self.refer = Refer(s)  # the body names the symbol in full again
+        self.refer = Refer(s, introduce=True)  # the body names the symbol in full again
         return dek
 
     def _story(self) -> tuple[str, tuple[str, ...]]:
@@ -169,7 +173,7 @@ class Story(Prose):
             return (
                 "<it> "
                 + move
-                + ", between support at {support.1.price:price} and resistance at {resistance.1.price:price}",
+                + ", between support from {support.1.low:price} and resistance to {resistance.1.high:price}",
                 (self._direction(),),
             )
         return "<it> " + move, (self._direction(),)
