@@ -606,3 +606,12 @@ def test_an_empty_snippet_is_not_rendered(iwm: Article) -> None:
     (line,) = [x for x in to_markdown(article).splitlines() if f"[{first.title}]" in x]
     assert line.endswith(")") and "): " not in line
     assert to_html(article).count('class="snippet"') == len(article.sources) - 1
+
+
+def test_a_back_dated_article_says_when_it_was_written_and_for_which_close(iwm: Article) -> None:
+    later = iwm.model_copy(update={"published": dt.datetime(2026, 12, 3, 18, 5, tzinfo=dt.UTC)})
+    assert "Written 2026-12-03 18:05 UTC for the close of 2026-02-02" in to_markdown(later)
+    html = to_html(later)
+    assert "Written <time" in html and "2026-12-03 18:05 UTC</time> for the close of" in html
+    assert "Published" not in to_markdown(later) + html
+    assert "Published 2026-02-02 21:45 UTC · data as of 2026-02-02" in to_markdown(iwm)

@@ -196,6 +196,7 @@ def to_html(article: Article, *, related_href: Callable[[RelatedRef], str] | Non
         external_rel=_EXTERNAL_REL,
         day=_day,
         utc=_utc,
+        back_dated=_back_dated,
     )
 
 
@@ -304,11 +305,24 @@ def _day(day: dt.date) -> str:
     return f"{day:%b} {day.day}, {day.year}"
 
 
+def _back_dated(article: Article) -> bool:
+    """Whether the article was written after the evening of its close: a replay or a fix.
+
+    Such an article says so ("Written ... for the close of ..."), so that a reader never
+    takes it for the day's live piece.
+    """
+    return _utc(article.published).date() > article.data_as_of + dt.timedelta(days=1)
+
+
+def _dateline(article: Article) -> str:
+    written, close = _utc(article.published), article.data_as_of.isoformat()
+    if _back_dated(article):
+        return f"Written {written:%Y-%m-%d %H:%M} UTC for the close of {close}"
+    return f"Published {written:%Y-%m-%d %H:%M} UTC · data as of {close}"
+
+
 def _meta_line(article: Article) -> str:
-    return (
-        f"Published {_utc(article.published):%Y-%m-%d %H:%M} UTC · "
-        f"data as of {article.data_as_of.isoformat()} · {article.reading_minutes} min read"
-    )
+    return f"{_dateline(article)} · {article.reading_minutes} min read"
 
 
 def _stale_notice(article: Article) -> str:

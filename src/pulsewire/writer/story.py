@@ -85,9 +85,9 @@ class Story(Prose):
             "breakout": f"<who> Break{'' if many else 's'} Out of a Tight {{window.month:num}}-Session Channel",
             "squeeze": f"<who> Coil{'' if many else 's'} in a Squeeze",
             "stretch": (
-                f"<who> Stretch{'' if many else 'es'} to an Overbought RSI of {{rsi_14:num}}"
+                f"<who> Reach{'' if many else 'es'} an Overbought RSI of {{rsi_14:num}}"
                 if self.holds("rsi.overbought")
-                else f"<who> Sink{'' if many else 's'} to an Oversold RSI of {{rsi_14:num}}"
+                else f"<who> Reach{'' if many else 'es'} an Oversold RSI of {{rsi_14:num}}"
             ),
             "month": f"<who> {'Are' if many else 'Is'} {self.way('return_20').title()} {{return_20:pct}} in a Month",
             "trend": f"<who> {verb} With the {'Uptrend' if s.regime == 'trend up' else 'Downtrend'} Intact",
