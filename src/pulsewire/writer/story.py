@@ -310,7 +310,9 @@ class Story(Prose):
         first = released[0]
         delayed = ", delayed from its usual date" if first.rescheduled else ""
         return self.state(
-            "<event> came out on the day" + delayed + ".", "release.today", event=quote(first.event)
+            "The <event> came out on the day" + delayed + ".",
+            "release.today",
+            event=quote(first.event),
         )
 
     def _peers(self) -> Text | None:
@@ -348,10 +350,16 @@ class Story(Prose):
             )
         if not news:
             return None
-        first = news[0]
+        # The day's own news explains the day: the best-ranked item of that date leads.
+        first = next((n for n in news if n.published.date() == self.sheet.data_as_of), news[0])
         self.cited.add(first.url)
         return self.state(
-            "The headline that bears most on <it>: “<title>” (<domain>, <when>).",
+            (
+                "The day's headline for <it>"
+                if first.published.date() == self.sheet.data_as_of
+                else "The headline that bears most on <it>"
+            )
+            + ": “<title>” (<domain>, <when>).",
             title=quote(first.title),
             domain=first.domain,
             when=day(first.published.date()),
