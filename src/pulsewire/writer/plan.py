@@ -148,18 +148,13 @@ class Plan(Prose):
                 )
             )
         if f.has("volume_ratio_20"):
-            read = next(
+            read, claims = self.pick(
                 (
-                    w
-                    for c, w in (
-                        ("volume.heavy", "heavy turnover"),
-                        ("volume.light", "light turnover, so read the move lightly"),
-                    )
-                    if self.holds(c)
+                    ("volume.heavy", "heavy turnover"),
+                    ("volume.light", "light turnover, so read the move lightly"),
                 ),
                 "ordinary turnover",
             )
-            claims = [c for c in ("volume.heavy", "volume.light") if self.holds(c)]
             items.append(
                 self.state(
                     "Volume: {volume_ratio_20:num} its {window.volume:num}-day mean, " + read + ".",

@@ -8,6 +8,8 @@ and records the claim for the audit.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pulsewire.facts.sheet import FactSheet
 from pulsewire.model import Number, Quote, Reference, profile
 from pulsewire.writer import messages as m
@@ -129,6 +131,13 @@ class Prose:
         )
         inserts = {**agreement, **inserts}
         return capitalised(fill(template, self.f, inserts))
+
+    def pick(self, options: Sequence[tuple[str, str]], default: str = "") -> tuple[str, list[str]]:
+        """The words of the first claim that holds, and that claim; `default` when none does."""
+        for claim, said in options:
+            if self.holds(claim):
+                return said, [claim]
+        return default, []
 
     def paragraph(self, *sentences: Text | None) -> Text | None:
         self.refer.paragraph()

@@ -408,26 +408,12 @@ class Story(Prose):
         if f.has("distance_sma_50", "distance_sma_200", "sma_50", "sma_200"):
             side50 = "above" if f.value("distance_sma_50") > 0 else "below"
             side200 = "above" if f.value("distance_sma_200") > 0 else "below"
-            shape = next(
+            shape, claims = self.pick(
                 (
-                    v
-                    for c, v in (
-                        ("averages.above", "both averages rise beneath it as support"),
-                        ("averages.below", "both averages sit overhead"),
-                        ("averages.mixed", "the short and the long trend disagree"),
-                    )
-                    if self.holds(c)
-                ),
-                None,
-            )
-            claim = (
-                next(
-                    c
-                    for c in ("averages.above", "averages.below", "averages.mixed")
-                    if self.holds(c)
+                    ("averages.above", ": both averages rise beneath it as support"),
+                    ("averages.below", ": both averages sit overhead"),
+                    ("averages.mixed", ": the short and the long trend disagree"),
                 )
-                if shape
-                else None
             )
             averages = self.state(
                 "Price sits {distance_sma_50:pct} "
@@ -435,9 +421,9 @@ class Story(Prose):
                 + " the {window.sma_50:num}-day average ({sma_50:price}) and {distance_sma_200:pct} "
                 + side200
                 + " the {window.sma_200:num}-day ({sma_200:price})"
-                + (f": {shape}" if shape else "")
+                + shape
                 + ".",
-                *([claim] if claim else []),
+                *claims,
             )
         return self.paragraph(clocks, high, averages)
 
@@ -519,18 +505,12 @@ class Story(Prose):
         )
         vol = None
         if f.has("realized_volatility_20", "volatility_percentile"):
-            read = next(
+            read, claims = self.pick(
                 (
-                    w
-                    for c, w in (
-                        ("volatility.calm", ", calm by its own standards"),
-                        ("volatility.wild", ", wild by its own standards"),
-                    )
-                    if self.holds(c)
-                ),
-                "",
+                    ("volatility.calm", ", calm by its own standards"),
+                    ("volatility.wild", ", wild by its own standards"),
+                )
             )
-            claims = [c for c in ("volatility.calm", "volatility.wild") if self.holds(c)]
             vol = self.state(
                 ", while {window.volatility:num}-day volatility runs at {realized_volatility_20:pct}, the {volatility_percentile:rank} percentile of its year"
                 + read,
