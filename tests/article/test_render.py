@@ -615,3 +615,12 @@ def test_a_back_dated_article_says_when_it_was_written_and_for_which_close(iwm: 
     assert "Written <time" in html and "2026-12-03 18:05 UTC</time> for the close of" in html
     assert "Published" not in to_markdown(later) + html
     assert "Published 2026-02-02 21:45 UTC · data as of 2026-02-02" in to_markdown(iwm)
+
+
+def test_a_score_line_says_its_name_and_label_once(iwm: Article) -> None:
+    pulse = iwm.scores[0].model_copy(
+        update={"explanation": f"Pulse 54.2 ({iwm.scores[0].label}) = 50 + trend 4.2"}
+    )
+    line = to_markdown(iwm.model_copy(update={"scores": (pulse,)}))
+    assert ": 54.2 = 50 + trend 4.2" in line
+    assert "Pulse 54.2" not in line

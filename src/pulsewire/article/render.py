@@ -197,6 +197,7 @@ def to_html(article: Article, *, related_href: Callable[[RelatedRef], str] | Non
         day=_day,
         utc=_utc,
         back_dated=_back_dated,
+        working=_working,
     )
 
 
@@ -347,10 +348,20 @@ def _md_bullets(items: Iterable[str]) -> str:
     return "\n".join(f"- {_md(item)}" for item in items)
 
 
+def _working(badge: ScoreBadge) -> str:
+    """A score's working without the name and label its badge already shows.
+
+    "Pulse 78.1 (Bullish) = 50 + trend 7.6..." beside "Pulse 78/100 (Bullish)" reads
+    as the line repeating itself; the working keeps the exact value: "78.1 = 50 + ...".
+    """
+    text = badge.explanation.removeprefix(f"{badge.name} ")
+    return text.replace(f" ({badge.label}) = ", " = ", 1)
+
+
 def _md_badge(badge: ScoreBadge) -> str:
     caption = _caption(badge)
     label = f" ({_md(caption)})" if caption else ""
-    return f"- **{badge.name}** {_md(badge.display)}{label}: {_md(badge.explanation)}"
+    return f"- **{badge.name}** {_md(badge.display)}{label}: {_md(_working(badge))}"
 
 
 def _md_source(source: SourceRef) -> str:
@@ -394,7 +405,7 @@ def _score_grid(scores: Iterable[ScoreBadge]) -> Table:
             Text(badge.name, style="bold"),
             Text(_plain(badge.display), style=style),
             Text(_plain(_caption(badge) or ""), style=style),
-            Text(_plain(badge.explanation), style="dim"),
+            Text(_plain(_working(badge)), style="dim"),
         )
     return grid
 
