@@ -392,13 +392,18 @@ class Plan(Prose):
         f = self.f
         if self.support is None or self.resistance is None or not f.has("atr_14"):
             return None
+        # Without a measured edge the plan is the lean's, not a recommendation: said so.
+        edge = self.holds("record.edge") or self.holds("record.against")
+        plan = "The plan: " if edge else "For a trader who takes the lean anyway: "
         if self.call == "Bullish":
             return self.state(
-                "The plan: buy pullbacks that hold {support.1.low:price}, with a stop at least one ATR ({atr_14:price}) under the entry and {resistance.1.high:price} the first target."
+                plan
+                + "buy pullbacks that hold {support.1.low:price}, with a stop at least one ATR ({atr_14:price}) under the entry and {resistance.1.high:price} the first target."
             )
         if self.call == "Bearish":
             return self.state(
-                "The plan: sell rallies that fail under {resistance.1.high:price}, with a stop at least one ATR ({atr_14:price}) above the entry and {support.1.low:price} the first target."
+                plan
+                + "sell rallies that fail under {resistance.1.high:price}, with a stop at least one ATR ({atr_14:price}) above the entry and {support.1.low:price} the first target."
             )
         return self.state(
             "No trade in the middle: a close above {resistance.1.high:price} turns the case up, a close below {support.1.low:price} turns it down."
