@@ -138,3 +138,34 @@ def test_direction_size_plan_and_trend_agree_with_the_facts(
     assert min(checked[k] for k in ("up", "down", "big", "Bullish", "Bearish", "Neutral")) > 0, (
         checked
     )
+
+
+def test_every_figure_of_a_title_is_printed_again_in_the_article(
+    editions: dict[dt.date, Edition],
+) -> None:
+    for article, _ in _every(editions):
+        title = {m.key for m in article.marks if m.section == "title" and m.kind == "figure"}
+        rest = {
+            m.key
+            for m in article.marks
+            if m.kind == "figure" and m.section not in ("title", "dek", "summary")
+        }
+        assert title <= rest, (article.slug, article.title, title - rest)
+
+
+def test_no_quoted_level_sits_within_half_an_atr_of_the_close(
+    editions: dict[dt.date, Edition],
+) -> None:
+    quoted = 0
+    for article, sheet in _every(editions):
+        close, atr = sheet.facts["close"].value, sheet.facts["atr_14"].value
+        for m in article.marks:
+            side = (m.key or "").split(".")[0]
+            if (
+                m.kind == "figure"
+                and side in ("support", "resistance")
+                and m.key.endswith((".price", ".low", ".high"))
+            ):
+                assert abs(sheet.facts[m.key].value - close) >= 0.5 * atr, (article.slug, m.key)
+                quoted += 1
+    assert quoted > 500
