@@ -110,13 +110,17 @@ class Prose:
         self.call = m.call(sheet)
         self.angle = m.angle(sheet)
         self.support, self.resistance = sheet.nearest("support"), sheet.nearest("resistance")
+        self._held: dict[str, bool] = {}
         self.claims: list[str] = []
         self._title_inserts: dict[str, str | Span | Text] = {}
         self.prefix = ""
         self.cited: set[str] = set()
 
     def holds(self, claim: str) -> bool:
-        return m.holds(claim, self.sheet)
+        """Whether `claim` is true of the sheet; each is evaluated once per article."""
+        if claim not in self._held:
+            self._held[claim] = m.holds(claim, self.sheet)
+        return self._held[claim]
 
     def state(self, template: str, *claims: str, **inserts: str | Span | Text) -> Text:
         """Return one sentence stating `claims`, each checked against the sheet first."""
