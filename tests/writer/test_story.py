@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pulsewire.writer.edition import Edition
+from pulsewire.desk import Desk
+from pulsewire.facts.edition import evening
+from pulsewire.writer.edition import Edition, write_edition
+from tests.writer.conftest import sheets_at
 
 
 def _article(editions: dict[dt.date, Edition], day: dt.date, symbol: str):  # type: ignore[no-untyped-def]
@@ -54,3 +57,15 @@ def test_the_crash_of_2020_03_16_is_told_at_its_size(editions: dict[dt.date, Edi
     # No floor under a close below every mapped level, and no plan to buy one.
     assert "Support: none on the map" in " ".join(article.watch)
     assert "buy" not in article.take.lower()
+
+
+def test_a_high_set_before_a_reversal_is_the_sessions_not_the_closes(desk: Desk) -> None:
+    # 2025-10-10: XLK traded to a 52-week high, then closed 4.1% down on the day.
+    day = dt.date(2025, 10, 10)
+    (sheet,) = sheets_at(desk, day, ("XLK",))
+    article = write_edition([sheet], evening(day)).articles[0]
+    assert sheet.facts["new_high_252"].value == 1 and sheet.facts["return_1"].value < 0
+    text = " ".join(article.body)
+    assert "The close is a fresh" not in text and "Fresh" not in article.title
+    assert "The session set a fresh 52-week high of $145.67 before the close" in text
+    assert "high.intraday" in article.claims and "high.fresh" not in article.claims

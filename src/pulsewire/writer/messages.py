@@ -73,6 +73,16 @@ def _size(low: float, high: float) -> Condition:
     return holds
 
 
+def _at(sheet: FactSheet, key: str) -> bool:
+    """Whether the close is at the 52-week extreme `key` measures from, as printed (0.0%).
+
+    The bar that sets a fresh high may close far below it (a reversal): only a close
+    at the extreme is "a fresh high"; otherwise the session's high was.
+    """
+    fact = sheet.facts.get(key)
+    return fact is not None and show(fact) == show(fact.model_copy(update={"value": 0.0}))
+
+
 def _month(sheet: FactSheet) -> float | None:
     usual = swing(sheet, _v(sheet, "window.month"))
     return None if usual is None else abs(_v(sheet, "return_20")) / usual
@@ -130,14 +140,16 @@ CLAIMS: Final[Mapping[str, Condition]] = {
     "release.today": lambda s: bool(s.released),
     "news.gap": lambda s: not s.coverage.news_covers,
     "calendar.gap": lambda s: not s.coverage.calendar_covers,
-    "low.fresh": lambda s: _v(s, "new_low_252") == 1,
+    "low.fresh": lambda s: _v(s, "new_low_252") == 1 and _at(s, "above_low_252"),
+    "low.intraday": lambda s: _v(s, "new_low_252") == 1 and not _at(s, "above_low_252"),
     "open-air.above": lambda s: _v(s, "resistance.open_air") == 1,
     "open-air.below": lambda s: _v(s, "support.open_air") == 1,
     "clocks.agree": lambda s: (_v(s, "return_5") > 0) == (_v(s, "return_20") > 0),
     "clocks.split": lambda s: (_v(s, "return_5") > 0) != (_v(s, "return_20") > 0),
     "month.outsized": lambda s: (_month(s) or 0) >= t.OUTSIZED_MONTH,
     "month.quiet": lambda s: _month(s) is not None and _month(s) < t.QUIET_MONTH,  # type: ignore[operator]
-    "high.fresh": lambda s: _v(s, "new_high_252") == 1,
+    "high.fresh": lambda s: _v(s, "new_high_252") == 1 and _at(s, "drawdown_252"),
+    "high.intraday": lambda s: _v(s, "new_high_252") == 1 and not _at(s, "drawdown_252"),
     "high.near": lambda s: -t.NEAR_HIGH < _v(s, "drawdown_252") < 0,
     "drawdown.deep": lambda s: _v(s, "drawdown_252") < -t.DEEP_DRAWDOWN,
     "drawdown.bear": lambda s: _v(s, "drawdown_252") < -t.BEAR_DRAWDOWN,

@@ -70,9 +70,12 @@ class Refer:
         self.full, self.short = known.name, known.short
         # The body's first mention says what the symbol is: "(IWM, the iShares ... ETF)".
         self._introduction: Text = (
-            (Span(" ("), name(sheet.symbol), Span(", the "), name(known.full_name), Span(")"))
-            if introduce and known.known
-            else ()
+            ()
+            if not (introduce and known.known)
+            # A coin is its ticker; "the Bitcoin in US dollars" would read as a fund.
+            else (Span(" ("), name(sheet.symbol), Span(")"))
+            if known.noun == "coin"
+            else (Span(" ("), name(sheet.symbol), Span(", the "), name(known.full_name), Span(")"))
         )
         self._named = False
         self._last = False

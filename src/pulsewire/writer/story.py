@@ -397,6 +397,16 @@ class Story(Prose):
             high = self.state(
                 "The close is a fresh {window.year_weeks:num}-week high.", "high.fresh"
             )
+        elif self.holds("high.intraday"):
+            high = self.state(
+                "The session set a fresh {window.year_weeks:num}-week high of {high_252:price} before the close, {drawdown_252:pct} below it.",
+                "high.intraday",
+            )
+        elif self.holds("low.intraday") and f.has("low_252"):
+            high = self.state(
+                "The session set a fresh {window.year_weeks:num}-week low of {low_252:price} before the close, {above_low_252:pct} above it.",
+                "low.intraday",
+            )
         elif f.has("drawdown_252", "high_252") and f.value("drawdown_252") < 0:
             regain = " (+{regain_252:pct} to regain it)" if f.has("regain_252") else ""
             high = self.state(
