@@ -83,6 +83,7 @@ class Figures:
         return Span(FORMS[form](self, key), "figure", key)
 
     def price(self, key: str) -> str:
+        """A price with the instrument's currency sign, at the decimals of its close."""
         return self._dollar + show_price(self.facts[key].value, self._scale)
 
 
@@ -90,13 +91,12 @@ FORMS: Final[Mapping[str, Callable[[Figures, str], str]]] = {
     "price": Figures.price,
     "pct": lambda f, key: show(f.facts[key]),
     "spct": lambda f, key: show(f.facts[key], signed=True),
-    "wpct": lambda f, key: show(f.facts[key], whole=True),
     "num": lambda f, key: show(f.facts[key]),
     "whole": lambda f, key: show(f.facts[key], whole=True),
     "rank": lambda f, key: show(f.facts[key], ordinal_rank=True),
 }
-"""How a template may print a figure: a price (with its currency sign), a percent
-(signed, or whole), any other figure (or whole), or a percent as an ordinal rank."""
+"""How a template may print a figure: a price (with its currency sign), a percent (or
+signed), any other figure (or whole), or a percent as an ordinal rank."""
 
 
 def fill(template: str, figures: Figures, inserts: Mapping[str, str | Span | Text]) -> Text:

@@ -142,7 +142,7 @@ class Story(Prose):
 
     def _story(self) -> tuple[str, tuple[str, ...]]:
         """The angle in one clause, for the dek: what makes this close worth reading."""
-        angle, move = self.angle, self._move_words(capital=False)
+        angle, move = self.angle, self._move_words()
         if angle == "high":
             return "<it> " + move + ", a fresh {window.year_weeks:num}-week high", ("high.fresh",)
         if angle == "squeeze":
@@ -178,7 +178,7 @@ class Story(Prose):
             )
         return "<it> " + move, (self._direction(),)
 
-    def _move_words(self, *, capital: bool) -> str:
+    def _move_words(self) -> str:
         if self.holds("move.flat"):
             return "held at {close:price}"
         verb = "rose {return_1:pct}" if self.holds("move.up") else "fell {return_1:pct}"
@@ -254,7 +254,7 @@ class Story(Prose):
         if not f.has("move.sigmas_long") and size in ("move.shock", "move.big"):
             sized = ", far beyond <its> usual daily swing"
         return self.state(
-            "<it> " + self._move_words(capital=True) + sized + rare + ".", *claims, **inserts
+            "<it> " + self._move_words() + sized + rare + ".", *claims, **inserts
         )
 
     def _rarity_first(self, reading: str) -> dt.date:
