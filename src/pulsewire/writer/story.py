@@ -253,9 +253,7 @@ class Story(Prose):
             inserts["since"] = day(self.sheet.move.last_as_large, year=True)
         if not f.has("move.sigmas_long") and size in ("move.shock", "move.big"):
             sized = ", far beyond <its> usual daily swing"
-        return self.state(
-            "<it> " + self._move_words() + sized + rare + ".", *claims, **inserts
-        )
+        return self.state("<it> " + self._move_words() + sized + rare + ".", *claims, **inserts)
 
     def _rarity_first(self, reading: str) -> dt.date:
         return next(r.first for r in self.sheet.rarity if r.reading == reading)
