@@ -150,7 +150,6 @@ CLAIMS: Final[Mapping[str, Condition]] = {
     "month.quiet": lambda s: _month(s) is not None and _month(s) < t.QUIET_MONTH,  # type: ignore[operator]
     "high.fresh": lambda s: _v(s, "new_high_252") == 1 and _at(s, "drawdown_252"),
     "high.intraday": lambda s: _v(s, "new_high_252") == 1 and not _at(s, "drawdown_252"),
-    "high.near": lambda s: -t.NEAR_HIGH < _v(s, "drawdown_252") < 0,
     "drawdown.deep": lambda s: _v(s, "drawdown_252") < -t.DEEP_DRAWDOWN,
     "drawdown.bear": lambda s: _v(s, "drawdown_252") < -t.BEAR_DRAWDOWN,
     "averages.above": lambda s: _v(s, "distance_sma_50") > 0 and _v(s, "distance_sma_200") > 0,
@@ -182,7 +181,6 @@ CLAIMS: Final[Mapping[str, Condition]] = {
     "peers.mirror": lambda s: _mirror(s) and _peers(s)[1] > 0 and _peers(s)[0] == 0,
     "peers.unmirrored": lambda s: _mirror(s) and _peers(s)[1] > 0 and _peers(s)[0] == _peers(s)[1],
     "threat.likelier": _threat_likelier,
-    "threat.usual": lambda s: not _threat_likelier(s),
     "record.edge": lambda s: s.record is not None and s.record.verdict == "edge",
     "record.none": lambda s: s.record is not None and s.record.verdict == "none",
     "record.worse": lambda s: s.record is not None and s.record.verdict == "worse",

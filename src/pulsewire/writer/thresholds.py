@@ -34,9 +34,6 @@ OUTSIZED_MONTH: Final = 2.0
 QUIET_MONTH: Final = 0.5
 """A month inside half the usual 20-session swing is quiet."""
 
-NEAR_HIGH: Final = 0.02
-"""Within 2% of the 52-week high the close is "near" it."""
-
 DEEP_DRAWDOWN: Final = 0.10
 """10% below the 52-week high: a correction, worth a risk line."""
 
@@ -60,9 +57,6 @@ LIGHT_VOLUME: Final = 0.7
 
 WIDE_GAP: Final = 0.05
 """A 20-session total-return gap to the S&P 500 beyond 5% is a wide margin."""
-
-STOP_ATRS: Final = 1.0
-"""A stop nearer the entry than one ATR is inside a day's noise: never suggested."""
 
 WORDS_PER_MINUTE: Final = 200
 """Reading speed for the article's minutes."""
