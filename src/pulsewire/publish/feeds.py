@@ -72,7 +72,8 @@ def content_html(article: Article) -> str:
 
 
 def _xml(root: ET.Element) -> bytes:
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    written: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return written
 
 
 def rss(feed: Feed) -> bytes:
